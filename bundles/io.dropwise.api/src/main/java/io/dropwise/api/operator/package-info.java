@@ -1,0 +1,9 @@
+/**
+ * Operators: the people who run drops and deploy bundles, and how a bundle asks who is calling.
+ */
+@Export
+@Version("1.0.0")
+package io.dropwise.api.operator;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
