@@ -1,6 +1,8 @@
 package io.dropwise.launcher;
 
 import java.lang.reflect.InvocationTargetException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,16 @@ public final class Main {
     private static final String BND_LAUNCHER = "aQute.launcher.pre.EmbeddedLauncher";
 
     private Main() {
+    }
+
+    /** Jetty would only log a bind failure and leave a server without HTTP: fail at once instead. */
+    private static void requireFreePort(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("HTTP port " + port + " is already in use (DROPWISE_HTTP_PORT / dropwise.http.port)");
+        }
     }
 
     private static Path ownJar() {
@@ -39,6 +51,7 @@ public final class Main {
             for (Path written : DefaultConfiguration.install(ownJar(), settings.etcDir())) {
                 System.out.println("Dropwise: wrote default configuration " + written);
             }
+            requireFreePort(settings.httpPort());
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("dropwise: cannot start: " + e.getMessage());
             System.exit(2);
