@@ -17,11 +17,15 @@ import java.util.Properties;
  * @param dataDir the absolute data folder
  * @param adminPassword the operator password chosen for {@code admin}, or {@code null}
  * @param viewerPassword the password of the read-only {@code viewer}, or {@code null}
+ * @param otherSettings every other {@code DROPWISE_X_Y} variable as {@code dropwise.x.y} (a
+ *        {@code -Ddropwise.x.y} option wins), for the bundles that read them
  */
-public record LaunchSettings(int httpPort, Path dataDir, String adminPassword, String viewerPassword) {
+public record LaunchSettings(int httpPort, Path dataDir, String adminPassword, String viewerPassword,
+        Map<String, String> otherSettings) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "data";
+    private static final String ENV_PREFIX = "DROPWISE_";
 
     /**
      * @param env the process environment
@@ -47,9 +51,23 @@ public record LaunchSettings(int httpPort, Path dataDir, String adminPassword, S
         if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
             throw new IllegalArgumentException("the data folder " + dataDir + " (DROPWISE_DATA / dropwise.data) is a file, not a folder");
         }
+        Map<String, String> other = new java.util.TreeMap<>();
+        env.forEach((variable, value) -> {
+            if (variable.startsWith(ENV_PREFIX) && !value.isEmpty()) {
+                other.put(variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        for (String name : system.stringPropertyNames()) {
+            if (name.startsWith("dropwise.")) {
+                other.put(name, system.getProperty(name));
+            }
+        }
+        for (String known : new String[] {"dropwise.http.port", "dropwise.data", "dropwise.admin.password", "dropwise.viewer.password"}) {
+            other.remove(known);
+        }
         return new LaunchSettings(httpPort, dataDir,
                 pick(system, "dropwise.admin.password", env, "DROPWISE_ADMIN_PASSWORD"),
-                pick(system, "dropwise.viewer.password", env, "DROPWISE_VIEWER_PASSWORD"));
+                pick(system, "dropwise.viewer.password", env, "DROPWISE_VIEWER_PASSWORD"), Map.copyOf(other));
     }
 
     private static String pick(Properties system, String property, Map<String, String> env, String variable) {
@@ -80,7 +98,7 @@ public record LaunchSettings(int httpPort, Path dataDir, String adminPassword, S
      * @return the system properties to set before the framework is created
      */
     public Map<String, String> systemProperties(URL defaultLogbackConfig) {
-        Map<String, String> p = new LinkedHashMap<>();
+        Map<String, String> p = new LinkedHashMap<>(otherSettings);
         p.put("dropwise.data", dataDir.toString());
         p.put("dropwise.http.port", Integer.toString(httpPort));
         p.put("org.osgi.service.http.port", Integer.toString(httpPort));
@@ -115,6 +133,7 @@ public record LaunchSettings(int httpPort, Path dataDir, String adminPassword, S
     @Override
     public String toString() {
         return "LaunchSettings[httpPort=" + httpPort + ", dataDir=" + dataDir + ", adminPassword="
-                + (adminPassword == null ? "unset" : "set") + ", viewerPassword=" + (viewerPassword == null ? "unset" : "set") + "]";
+                + (adminPassword == null ? "unset" : "set") + ", viewerPassword=" + (viewerPassword == null ? "unset" : "set")
+                + ", otherSettings=" + otherSettings.keySet() + "]";
     }
 }

@@ -86,6 +86,20 @@ class LaunchSettingsTest {
     }
 
     @Test
+    void otherDropwiseVariablesBecomeFrameworkProperties() {
+        Properties system = new Properties();
+        system.setProperty("dropwise.token.issuer", "from-option");
+        LaunchSettings s = LaunchSettings.resolve(Map.of("DROPWISE_TOKEN_SECRET", "s3cret", "DROPWISE_TOKEN_ISSUER", "from-env",
+                "DROPWISE_JDBC_URL", "jdbc:postgresql://127.0.0.1/x", "PATH", "/usr/bin"), system);
+        Map<String, String> p = s.systemProperties(null);
+        assertEquals("s3cret", p.get("dropwise.token.secret"));
+        assertEquals("from-option", p.get("dropwise.token.issuer"));
+        assertEquals("jdbc:postgresql://127.0.0.1/x", p.get("dropwise.jdbc.url"));
+        assertFalse(p.containsKey("path"));
+        assertFalse(s.toString().contains("s3cret"));
+    }
+
+    @Test
     void passwordsAreNotPrinted() {
         LaunchSettings s = LaunchSettings.resolve(Map.of("DROPWISE_ADMIN_PASSWORD", "a-strong-password"), new Properties());
         assertFalse(s.toString().contains("a-strong-password"));
