@@ -1,0 +1,48 @@
+package io.dropwise.api.drops;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import io.dropwise.api.customer.Customer;
+
+/**
+ * The claims engine: drops, claims and draws. Provided by {@code io.dropwise.claims}; called by the
+ * HTTP front and the console.
+ */
+@ProviderType
+public interface Drops {
+
+    /** @return the new drop, durably stored */
+    Drop create(DropSpec spec) throws InvalidDropException;
+
+    /** @return every drop, newest first */
+    List<Drop> all();
+
+    Optional<Drop> find(String dropId);
+
+    /** @return the drops this customer may see, as they stand for the customer's tier now */
+    List<DropView> visibleTo(Customer customer);
+
+    /**
+     * Claims a unit of a stock drop, or enters a draw drop. Returns only once the answer is
+     * durable; a second call with the same idempotency key returns the first claim, never a second.
+     */
+    ClaimResult claim(Customer customer, String dropId, String idempotencyKey);
+
+    /** @return the customer's claims and entries, newest first */
+    List<Claim> claimsOf(Customer customer);
+
+    Optional<DropStats> stats(String dropId);
+
+    /**
+     * Runs the draw of a draw drop once; later calls return the same result.
+     *
+     * @throws IllegalStateException when the drop is not a draw drop
+     */
+    Optional<DrawResult> draw(String dropId);
+
+    /** @return the result of a draw that ran, if any */
+    Optional<DrawResult> drawResult(String dropId);
+}

@@ -1,0 +1,17 @@
+package io.dropwise.api.store;
+
+import java.time.Instant;
+
+import io.dropwise.api.customer.Tier;
+
+/**
+ * A claim or entry to write, as the engine accepted it for a batch.
+ *
+ * @param claimId the id the claim gets if it is written
+ * @param customerId who claims
+ * @param tier the customer's tier (for per-tier counts)
+ * @param idempotencyKey the key the client sent
+ * @param at when the engine accepted it
+ */
+public record ClaimAttempt(String claimId, String customerId, Tier tier, String idempotencyKey, Instant at) {
+}

@@ -1,0 +1,67 @@
+package io.dropwise.api.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import io.dropwise.api.drops.Claim;
+import io.dropwise.api.drops.Drop;
+
+/**
+ * Drops and claims in the database (embedded H2, or PostgreSQL shared by several instances).
+ * Every method is one transaction; a method that returns has made its writes durable. Failures
+ * surface as {@link StoreUnavailableException}.
+ */
+@ProviderType
+public interface ClaimStore {
+
+    /** Stores a new drop and the secret seed of its draw. */
+    void insertDrop(Drop drop, String seed);
+
+    /** @return every drop, newest first */
+    List<Drop> drops();
+
+    Optional<Drop> drop(String dropId);
+
+    /**
+     * Writes a batch of claims on one drop, in order, in one transaction: the database arbitrates
+     * between instances (the drop's row is locked for the batch), so stock is never oversold and
+     * no customer exceeds the drop's per-customer limit.
+     *
+     * @param dropId the drop
+     * @param attempts the claims, in arrival order
+     * @return one result per attempt, in the same order
+     */
+    List<ClaimWrite> commit(String dropId, List<ClaimAttempt> attempts);
+
+    /** @return the claim a customer made with this idempotency key on this drop */
+    Optional<Claim> claimByKey(String dropId, String customerId, String idempotencyKey);
+
+    /** @return the customer's claims and entries, newest first */
+    List<Claim> claimsOf(String customerId);
+
+    /** @return units claimed (or entries made) per drop id */
+    Map<String, Integer> claimedCounts();
+
+    /** @return claims or entries per tier wire name */
+    Map<String, Integer> perTier(String dropId);
+
+    /** @return the customer ids of every entry of a drop */
+    List<String> entrants(String dropId);
+
+    /** @return the secret seed of a drop's draw */
+    Optional<String> seed(String dropId);
+
+    /**
+     * Records a draw once: marks the winners won and the other entries lost.
+     *
+     * @return when the draw was recorded: now, or the earlier time if it had already run
+     */
+    Instant recordDraw(String dropId, List<String> winnerCustomerIds, Instant at);
+
+    /** @return every claim of a drop (operators, tests) */
+    List<Claim> claimsOfDrop(String dropId);
+}

@@ -1,0 +1,435 @@
+package io.dropwise.store.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.dropwise.api.customer.Tier;
+import io.dropwise.api.drops.Claim;
+import io.dropwise.api.drops.ClaimStatus;
+import io.dropwise.api.drops.Drop;
+import io.dropwise.api.drops.DropKind;
+import io.dropwise.api.drops.DropSpec;
+import io.dropwise.api.drops.RuleFailurePolicy;
+import io.dropwise.api.store.ClaimAttempt;
+import io.dropwise.api.store.ClaimStore;
+import io.dropwise.api.store.ClaimWrite;
+import io.dropwise.api.store.StoreUnavailableException;
+
+/** {@link ClaimStore} in SQL, the same for H2 and PostgreSQL but for the {@link Dialect}. */
+final class SqlClaimStore implements ClaimStore {
+
+    /** Customers looked up per query when a batch checks earlier claims. */
+    static final int IN_CHUNK = 500;
+
+    private static final String DROP_COLUMNS = "id, title, reward, kind, stock, winners, opens_at, offset_employee, offset_vip, "
+            + "offset_standard, closes_at, per_customer_limit, rules, on_rule_failure, seed_hash, created_at, drawn_at";
+    private static final String CLAIM_COLUMNS = "claim_id, drop_id, customer_id, status, idem_key, created_at, unit_no";
+
+    private final Transactions tx;
+    private final Dialect dialect;
+    private final ObjectMapper json = new ObjectMapper();
+
+    SqlClaimStore(Transactions tx, Dialect dialect) {
+        this.tx = tx;
+        this.dialect = dialect;
+    }
+
+    private <T> T write(Callable<T> work) {
+        T result = run(() -> tx.required(work));
+        run(() -> tx.notSupported(() -> {
+            try (Statement s = tx.connection().createStatement()) {
+                dialect.makeDurable(s);
+            }
+            return null;
+        }));
+        return result;
+    }
+
+    private <T> T read(Callable<T> work) {
+        return run(() -> tx.notSupported(work));
+    }
+
+    private static <T> T run(Callable<T> work) {
+        try {
+            return work.call();
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null && e.getClass().getName().endsWith("ScopedWorkException") ? e.getCause() : e;
+            throw new StoreUnavailableException("database: " + cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public void insertDrop(Drop drop, String seed) {
+        DropSpec s = drop.spec();
+        write(() -> {
+            try (PreparedStatement p = tx.connection().prepareStatement("INSERT INTO drops (" + DROP_COLUMNS.replace("seed_hash", "seed, seed_hash")
+                    + ", claimed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) {
+                int i = 1;
+                p.setString(i++, drop.id());
+                p.setString(i++, s.title());
+                p.setString(i++, s.reward());
+                p.setString(i++, s.kind().name());
+                setInt(p, i++, s.stock());
+                setInt(p, i++, s.winners());
+                p.setLong(i++, s.opensAt().toEpochMilli());
+                p.setLong(i++, offset(s, Tier.EMPLOYEE));
+                p.setLong(i++, offset(s, Tier.VIP));
+                p.setLong(i++, offset(s, Tier.STANDARD));
+                if (s.closesAt() == null) {
+                    p.setNull(i++, Types.BIGINT);
+                } else {
+                    p.setLong(i++, s.closesAt().toEpochMilli());
+                }
+                p.setInt(i++, s.perCustomerLimit());
+                p.setString(i++, rulesJson(s.rules()));
+                p.setString(i++, s.onRuleFailure().name());
+                p.setString(i++, seed);
+                p.setString(i++, drop.seedHash());
+                p.setLong(i++, drop.createdAt().toEpochMilli());
+                p.setNull(i, Types.BIGINT);
+                p.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static long offset(DropSpec s, Tier tier) {
+        return s.tierOffsets().getOrDefault(tier, DropSpec.DEFAULT_TIER_OFFSETS.get(tier)).toMillis();
+    }
+
+    private static void setInt(PreparedStatement p, int index, Integer value) throws SQLException {
+        if (value == null) {
+            p.setNull(index, Types.INTEGER);
+        } else {
+            p.setInt(index, value);
+        }
+    }
+
+    private String rulesJson(List<DropSpec.RuleRef> rules) throws JsonProcessingException {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (DropSpec.RuleRef r : rules) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", r.type());
+            m.put("params", r.params());
+            list.add(m);
+        }
+        return json.writeValueAsString(list);
+    }
+
+    private List<DropSpec.RuleRef> rules(String text) throws JsonProcessingException {
+        List<DropSpec.RuleRef> rules = new ArrayList<>();
+        for (Map<String, Object> m : json.readValue(text, new TypeReference<List<Map<String, Object>>>() { })) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> params = (Map<String, Object>) m.get("params");
+            rules.add(new DropSpec.RuleRef((String) m.get("type"), params));
+        }
+        return rules;
+    }
+
+    @Override
+    public List<Drop> drops() {
+        return read(() -> {
+            List<Drop> drops = new ArrayList<>();
+            try (Statement s = tx.connection().createStatement();
+                    ResultSet r = s.executeQuery("SELECT " + DROP_COLUMNS + " FROM drops ORDER BY created_at DESC, id")) {
+                while (r.next()) {
+                    drops.add(drop(r));
+                }
+            }
+            return drops;
+        });
+    }
+
+    @Override
+    public Optional<Drop> drop(String dropId) {
+        return read(() -> {
+            try (PreparedStatement p = tx.connection().prepareStatement("SELECT " + DROP_COLUMNS + " FROM drops WHERE id = ?")) {
+                p.setString(1, dropId);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? Optional.of(drop(r)) : Optional.<Drop>empty();
+                }
+            }
+        });
+    }
+
+    private Drop drop(ResultSet r) throws SQLException, JsonProcessingException {
+        Map<Tier, Duration> offsets = new EnumMap<>(Tier.class);
+        offsets.put(Tier.EMPLOYEE, Duration.ofMillis(r.getLong("offset_employee")));
+        offsets.put(Tier.VIP, Duration.ofMillis(r.getLong("offset_vip")));
+        offsets.put(Tier.STANDARD, Duration.ofMillis(r.getLong("offset_standard")));
+        long closes = r.getLong("closes_at");
+        Instant closesAt = r.wasNull() ? null : Instant.ofEpochMilli(closes);
+        long drawn = r.getLong("drawn_at");
+        Instant drawnAt = r.wasNull() ? null : Instant.ofEpochMilli(drawn);
+        DropSpec spec = new DropSpec(r.getString("title"), r.getString("reward"), DropKind.valueOf(r.getString("kind")),
+                (Integer) r.getObject("stock", Integer.class), (Integer) r.getObject("winners", Integer.class),
+                Instant.ofEpochMilli(r.getLong("opens_at")), offsets, closesAt, r.getInt("per_customer_limit"),
+                rules(r.getString("rules")), RuleFailurePolicy.valueOf(r.getString("on_rule_failure")));
+        return new Drop(r.getString("id"), spec, r.getString("seed_hash"), Instant.ofEpochMilli(r.getLong("created_at")), drawnAt);
+    }
+
+    @Override
+    public List<ClaimWrite> commit(String dropId, List<ClaimAttempt> attempts) {
+        if (attempts.isEmpty()) {
+            return List.of();
+        }
+        return write(() -> {
+            Connection c = tx.connection();
+            String kind;
+            Integer stock;
+            int claimed;
+            int limit;
+            try (PreparedStatement p = c.prepareStatement("SELECT kind, stock, claimed, per_customer_limit FROM drops WHERE id = ? FOR UPDATE")) {
+                p.setString(1, dropId);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) {
+                        throw new IllegalArgumentException("no drop " + dropId);
+                    }
+                    kind = r.getString(1);
+                    stock = (Integer) r.getObject(2, Integer.class);
+                    claimed = r.getInt(3);
+                    limit = r.getInt(4);
+                }
+            }
+            Map<String, List<Held>> held = held(c, dropId, attempts);
+            ClaimStatus status = DropKind.valueOf(kind) == DropKind.DRAW ? ClaimStatus.ENTERED : ClaimStatus.CLAIMED;
+            List<ClaimWrite> results = new ArrayList<>(attempts.size());
+            List<Held> created = new ArrayList<>();
+            for (ClaimAttempt a : attempts) {
+                List<Held> mine = held.computeIfAbsent(a.customerId(), k -> new ArrayList<>());
+                Held same = mine.stream().filter(h -> h.claim.idempotencyKey().equals(a.idempotencyKey())).findFirst().orElse(null);
+                if (same != null) {
+                    results.add(new ClaimWrite(ClaimWrite.Outcome.REPLAYED, same.claim));
+                } else if (mine.size() >= limit) {
+                    results.add(new ClaimWrite(ClaimWrite.Outcome.LIMIT_REACHED, null));
+                } else if (stock != null && claimed >= stock) {
+                    results.add(new ClaimWrite(ClaimWrite.Outcome.SOLD_OUT, null));
+                } else {
+                    int unit = mine.stream().mapToInt(h -> h.unit).max().orElse(0) + 1;
+                    Held h = new Held(new Claim(a.claimId(), dropId, a.customerId(), status, a.idempotencyKey(), a.at()), unit, a.tier());
+                    mine.add(h);
+                    created.add(h);
+                    claimed++;
+                    results.add(new ClaimWrite(ClaimWrite.Outcome.CREATED, h.claim));
+                }
+            }
+            if (!created.isEmpty()) {
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO claims (claim_id, drop_id, customer_id, tier, idem_key, unit_no, status, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (Held h : created) {
+                        p.setString(1, h.claim.claimId());
+                        p.setString(2, dropId);
+                        p.setString(3, h.claim.customerId());
+                        p.setString(4, h.tier.wireName());
+                        p.setString(5, h.claim.idempotencyKey());
+                        p.setInt(6, h.unit);
+                        p.setString(7, h.claim.status().name());
+                        p.setLong(8, h.claim.createdAt().toEpochMilli());
+                        p.addBatch();
+                    }
+                    p.executeBatch();
+                }
+                try (PreparedStatement p = c.prepareStatement("UPDATE drops SET claimed = ? WHERE id = ?")) {
+                    p.setInt(1, claimed);
+                    p.setString(2, dropId);
+                    p.executeUpdate();
+                }
+            }
+            return results;
+        });
+    }
+
+    /** A claim already held, with its unit number. */
+    private record Held(Claim claim, int unit, Tier tier) {
+    }
+
+    private Map<String, List<Held>> held(Connection c, String dropId, List<ClaimAttempt> attempts) throws SQLException {
+        Set<String> customers = new LinkedHashSet<>();
+        attempts.forEach(a -> customers.add(a.customerId()));
+        Map<String, List<Held>> held = new HashMap<>();
+        List<String> all = new ArrayList<>(customers);
+        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement p = c.prepareStatement("SELECT " + CLAIM_COLUMNS + ", tier FROM claims WHERE drop_id = ? AND customer_id IN (" + marks + ")")) {
+                p.setString(1, dropId);
+                for (int i = 0; i < chunk.size(); i++) {
+                    p.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        held.computeIfAbsent(r.getString("customer_id"), k -> new ArrayList<>())
+                                .add(new Held(claim(r), r.getInt("unit_no"), Tier.fromWireName(r.getString("tier")).orElse(Tier.STANDARD)));
+                    }
+                }
+            }
+        }
+        return held;
+    }
+
+    private static Claim claim(ResultSet r) throws SQLException {
+        return new Claim(r.getString("claim_id"), r.getString("drop_id"), r.getString("customer_id"),
+                ClaimStatus.valueOf(r.getString("status")), r.getString("idem_key"), Instant.ofEpochMilli(r.getLong("created_at")));
+    }
+
+    @Override
+    public Optional<Claim> claimByKey(String dropId, String customerId, String idempotencyKey) {
+        return read(() -> {
+            try (PreparedStatement p = tx.connection().prepareStatement("SELECT " + CLAIM_COLUMNS
+                    + " FROM claims WHERE drop_id = ? AND customer_id = ? AND idem_key = ?")) {
+                p.setString(1, dropId);
+                p.setString(2, customerId);
+                p.setString(3, idempotencyKey);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? Optional.of(claim(r)) : Optional.<Claim>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Claim> claimsOf(String customerId) {
+        return claims("SELECT " + CLAIM_COLUMNS + " FROM claims WHERE customer_id = ? ORDER BY created_at DESC, claim_id", customerId);
+    }
+
+    @Override
+    public List<Claim> claimsOfDrop(String dropId) {
+        return claims("SELECT " + CLAIM_COLUMNS + " FROM claims WHERE drop_id = ? ORDER BY created_at, claim_id", dropId);
+    }
+
+    private List<Claim> claims(String sql, String parameter) {
+        return read(() -> {
+            List<Claim> claims = new ArrayList<>();
+            try (PreparedStatement p = tx.connection().prepareStatement(sql)) {
+                p.setString(1, parameter);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        claims.add(claim(r));
+                    }
+                }
+            }
+            return claims;
+        });
+    }
+
+    @Override
+    public Map<String, Integer> claimedCounts() {
+        return read(() -> {
+            Map<String, Integer> counts = new HashMap<>();
+            try (Statement s = tx.connection().createStatement(); ResultSet r = s.executeQuery("SELECT id, claimed FROM drops")) {
+                while (r.next()) {
+                    counts.put(r.getString(1), r.getInt(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    @Override
+    public Map<String, Integer> perTier(String dropId) {
+        return read(() -> {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            for (Tier t : Tier.values()) {
+                counts.put(t.wireName(), 0);
+            }
+            try (PreparedStatement p = tx.connection().prepareStatement("SELECT tier, COUNT(*) FROM claims WHERE drop_id = ? GROUP BY tier")) {
+                p.setString(1, dropId);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        counts.put(r.getString(1), r.getInt(2));
+                    }
+                }
+            }
+            return counts;
+        });
+    }
+
+    @Override
+    public List<String> entrants(String dropId) {
+        return read(() -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement p = tx.connection().prepareStatement("SELECT DISTINCT customer_id FROM claims WHERE drop_id = ? ORDER BY customer_id")) {
+                p.setString(1, dropId);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    @Override
+    public Optional<String> seed(String dropId) {
+        return read(() -> {
+            try (PreparedStatement p = tx.connection().prepareStatement("SELECT seed FROM drops WHERE id = ?")) {
+                p.setString(1, dropId);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Instant recordDraw(String dropId, List<String> winnerCustomerIds, Instant at) {
+        return write(() -> {
+            Connection c = tx.connection();
+            try (PreparedStatement p = c.prepareStatement("SELECT drawn_at FROM drops WHERE id = ? FOR UPDATE")) {
+                p.setString(1, dropId);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) {
+                        throw new IllegalArgumentException("no drop " + dropId);
+                    }
+                    long drawn = r.getLong(1);
+                    if (!r.wasNull()) {
+                        return Instant.ofEpochMilli(drawn);
+                    }
+                }
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ? WHERE drop_id = ?")) {
+                p.setString(1, ClaimStatus.LOST.name());
+                p.setString(2, dropId);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ? WHERE drop_id = ? AND customer_id = ?")) {
+                for (String winner : winnerCustomerIds) {
+                    p.setString(1, ClaimStatus.WON.name());
+                    p.setString(2, dropId);
+                    p.setString(3, winner);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE drops SET drawn_at = ? WHERE id = ?")) {
+                p.setLong(1, at.toEpochMilli());
+                p.setString(2, dropId);
+                p.executeUpdate();
+            }
+            return at;
+        });
+    }
+}

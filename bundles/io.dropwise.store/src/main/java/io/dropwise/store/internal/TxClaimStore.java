@@ -1,0 +1,159 @@
+package io.dropwise.store.internal;
+
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jdbc.DataSourceFactory;
+import org.osgi.service.transaction.control.TransactionControl;
+import org.osgi.service.transaction.control.jdbc.JDBCConnectionProvider;
+import org.osgi.service.transaction.control.jdbc.JDBCConnectionProviderFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dropwise.api.drops.Claim;
+import io.dropwise.api.drops.Drop;
+import io.dropwise.api.store.ClaimAttempt;
+import io.dropwise.api.store.ClaimStore;
+import io.dropwise.api.store.ClaimWrite;
+
+/**
+ * The {@link ClaimStore} service: {@link SqlClaimStore} on a pooled connection from Aries
+ * Transaction Control. Configured by {@link StoreSettings}; migrates the schema when it activates.
+ */
+@Component(configurationPid = TxClaimStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+public final class TxClaimStore implements ClaimStore {
+
+    static final String PID = "io.dropwise.store";
+
+    /** Configuration written by {@link StoreSettings}. */
+    public @interface Config {
+        String url();
+
+        String user() default "";
+
+        String _password() default "";
+
+        String dialect();
+
+        int maxConnections() default 10;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TxClaimStore.class);
+
+    private final JDBCConnectionProviderFactory providers;
+    private final JDBCConnectionProvider provider;
+    private final SqlClaimStore store;
+
+    @Activate
+    public TxClaimStore(Config config, @Reference TransactionControl txControl, @Reference JDBCConnectionProviderFactory providers,
+            @Reference(name = "dataSourceFactory") DataSourceFactory dataSourceFactory) {
+        this.providers = providers;
+        Properties jdbc = new Properties();
+        jdbc.setProperty(DataSourceFactory.JDBC_URL, config.url());
+        jdbc.setProperty(DataSourceFactory.JDBC_USER, config.user());
+        jdbc.setProperty(DataSourceFactory.JDBC_PASSWORD, config._password());
+        Map<String, Object> pool = new HashMap<>();
+        pool.put(JDBCConnectionProviderFactory.CONNECTION_POOLING_ENABLED, true);
+        pool.put(JDBCConnectionProviderFactory.MAX_CONNECTIONS, config.maxConnections());
+        pool.put(JDBCConnectionProviderFactory.MIN_CONNECTIONS, 2);
+        pool.put(JDBCConnectionProviderFactory.CONNECTION_TIMEOUT, 5_000L);
+        this.provider = providers.getProviderFor(dataSourceFactory, jdbc, pool);
+        Connection connection = provider.getResource(txControl);
+        Dialect dialect = Dialect.valueOf(config.dialect());
+        Transactions tx = new Transactions() {
+            @Override
+            public <T> T required(Callable<T> work) {
+                return txControl.required(work);
+            }
+
+            @Override
+            public <T> T notSupported(Callable<T> work) {
+                return txControl.notSupported(work);
+            }
+
+            @Override
+            public Connection connection() {
+                return connection;
+            }
+        };
+        int version = Migrations.migrate(tx, dialect);
+        this.store = new SqlClaimStore(tx, dialect);
+        LOG.info("Store ready: {}, schema version {}", dialect, version);
+    }
+
+    @Deactivate
+    void deactivate() {
+        providers.releaseProvider(provider);
+    }
+
+    @Override
+    public void insertDrop(Drop drop, String seed) {
+        store.insertDrop(drop, seed);
+    }
+
+    @Override
+    public List<Drop> drops() {
+        return store.drops();
+    }
+
+    @Override
+    public Optional<Drop> drop(String dropId) {
+        return store.drop(dropId);
+    }
+
+    @Override
+    public List<ClaimWrite> commit(String dropId, List<ClaimAttempt> attempts) {
+        return store.commit(dropId, attempts);
+    }
+
+    @Override
+    public Optional<Claim> claimByKey(String dropId, String customerId, String idempotencyKey) {
+        return store.claimByKey(dropId, customerId, idempotencyKey);
+    }
+
+    @Override
+    public List<Claim> claimsOf(String customerId) {
+        return store.claimsOf(customerId);
+    }
+
+    @Override
+    public Map<String, Integer> claimedCounts() {
+        return store.claimedCounts();
+    }
+
+    @Override
+    public Map<String, Integer> perTier(String dropId) {
+        return store.perTier(dropId);
+    }
+
+    @Override
+    public List<String> entrants(String dropId) {
+        return store.entrants(dropId);
+    }
+
+    @Override
+    public Optional<String> seed(String dropId) {
+        return store.seed(dropId);
+    }
+
+    @Override
+    public Instant recordDraw(String dropId, List<String> winnerCustomerIds, Instant at) {
+        return store.recordDraw(dropId, winnerCustomerIds, at);
+    }
+
+    @Override
+    public List<Claim> claimsOfDrop(String dropId) {
+        return store.claimsOfDrop(dropId);
+    }
+}

@@ -1,0 +1,173 @@
+package io.dropwise.store.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.dropwise.api.customer.Tier;
+import io.dropwise.api.drops.ClaimStatus;
+import io.dropwise.api.drops.Drop;
+import io.dropwise.api.drops.DropKind;
+import io.dropwise.api.drops.DropSpec;
+import io.dropwise.api.drops.RuleFailurePolicy;
+import io.dropwise.api.store.ClaimAttempt;
+import io.dropwise.api.store.ClaimWrite;
+import io.dropwise.api.store.ClaimWrite.Outcome;
+import io.dropwise.api.store.StoreUnavailableException;
+
+class SqlClaimStoreTest {
+
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    @TempDir
+    Path dir;
+
+    private JdbcTransactions tx;
+    private SqlClaimStore store;
+
+    @BeforeEach
+    void open() {
+        tx = new JdbcTransactions("jdbc:h2:file:" + dir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE");
+        assertEquals(Migrations.SCRIPTS.size(), Migrations.migrate(tx, Dialect.H2));
+        store = new SqlClaimStore(tx, Dialect.H2);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        tx.close();
+    }
+
+    private Drop drop(String id, DropKind kind, Integer stock, int limit) {
+        DropSpec spec = new DropSpec("Movie night", "Two tickets", kind, stock, kind == DropKind.DRAW ? 2 : null, NOW,
+                Map.of(Tier.VIP, Duration.ofMinutes(5)), null, limit, List.of(new DropSpec.RuleRef("card-product", Map.of("cards", List.of("GOLD")))),
+                RuleFailurePolicy.DENY);
+        Drop drop = new Drop(id, spec, "ab".repeat(32), NOW, null);
+        store.insertDrop(drop, "cd".repeat(32));
+        return drop;
+    }
+
+    private static ClaimAttempt attempt(String customer, String key) {
+        return new ClaimAttempt(UUID.randomUUID().toString(), customer, Tier.STANDARD, key, NOW);
+    }
+
+    @Test
+    void aDropRoundTripsWithDefaultsFilledIn() {
+        Drop drop = drop("d1", DropKind.STOCK, 10, 1);
+        Drop read = store.drop("d1").orElseThrow();
+        assertEquals(drop.spec().title(), read.spec().title());
+        assertEquals(Duration.ofMinutes(5), read.spec().tierOffsets().get(Tier.VIP));
+        assertEquals(Duration.ofMinutes(30), read.spec().tierOffsets().get(Tier.STANDARD));
+        assertEquals("card-product", read.spec().rules().get(0).type());
+        assertEquals(List.of("GOLD"), read.spec().rules().get(0).params().get("cards"));
+        assertEquals(NOW, read.spec().opensAt());
+        assertNull(read.drawnAt());
+        assertEquals("cd".repeat(32), store.seed("d1").orElseThrow());
+        assertTrue(Migrations.migrate(tx, Dialect.H2) == Migrations.SCRIPTS.size(), "migrating twice changes nothing");
+    }
+
+    @Test
+    void aBatchHonoursStockLimitsAndIdempotencyKeysInOrder() {
+        drop("d2", DropKind.STOCK, 2, 1);
+        List<ClaimWrite> w = store.commit("d2", List.of(
+                attempt("alice", "k1"), attempt("alice", "k1"), attempt("alice", "k2"),
+                attempt("bob", "k1"), attempt("carol", "k1")));
+        assertEquals(List.of(Outcome.CREATED, Outcome.REPLAYED, Outcome.LIMIT_REACHED, Outcome.CREATED, Outcome.SOLD_OUT),
+                w.stream().map(ClaimWrite::outcome).toList());
+        assertEquals(w.get(0).claim().claimId(), w.get(1).claim().claimId());
+        // a later retry with the first key still gets the first claim, even though the drop is sold out
+        ClaimWrite retry = store.commit("d2", List.of(attempt("alice", "k1"))).get(0);
+        assertEquals(Outcome.REPLAYED, retry.outcome());
+        assertEquals(w.get(0).claim().claimId(), retry.claim().claimId());
+        assertEquals(2, store.claimedCounts().get("d2"));
+        assertEquals(2, store.claimsOfDrop("d2").size());
+        assertEquals(2, store.perTier("d2").get("standard"));
+        assertEquals(w.get(0).claim(), store.claimByKey("d2", "alice", "k1").orElseThrow());
+    }
+
+    @Test
+    void aLimitAboveOneGivesEachKeyItsOwnUnit() {
+        drop("d3", DropKind.STOCK, 10, 2);
+        List<ClaimWrite> w = store.commit("d3", List.of(attempt("dave", "a"), attempt("dave", "b"), attempt("dave", "c")));
+        assertEquals(List.of(Outcome.CREATED, Outcome.CREATED, Outcome.LIMIT_REACHED), w.stream().map(ClaimWrite::outcome).toList());
+        assertEquals(2, store.claimsOf("dave").size());
+    }
+
+    @Test
+    void concurrentBatchesNeverOversell() throws Exception {
+        drop("d4", DropKind.STOCK, 100, 1);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        AtomicInteger customer = new AtomicInteger();
+        List<Future<List<ClaimWrite>>> futures = new ArrayList<>();
+        for (int b = 0; b < 30; b++) {
+            futures.add(pool.submit(() -> {
+                List<ClaimAttempt> batch = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    batch.add(attempt("c" + customer.incrementAndGet(), "k"));
+                }
+                return store.commit("d4", batch);
+            }));
+        }
+        int created = 0;
+        int soldOut = 0;
+        Set<String> owners = new HashSet<>();
+        for (Future<List<ClaimWrite>> f : futures) {
+            for (ClaimWrite w : f.get()) {
+                if (w.outcome() == Outcome.CREATED) {
+                    created++;
+                    assertTrue(owners.add(w.claim().customerId()));
+                } else {
+                    assertEquals(Outcome.SOLD_OUT, w.outcome());
+                    soldOut++;
+                }
+            }
+        }
+        pool.shutdown();
+        assertEquals(100, created);
+        assertEquals(500, soldOut);
+        assertEquals(100, store.claimsOfDrop("d4").size());
+        assertEquals(100, store.claimedCounts().get("d4"));
+    }
+
+    @Test
+    void aDrawMarksWinnersAndLosersOnce() {
+        drop("d5", DropKind.DRAW, null, 1);
+        store.commit("d5", List.of(attempt("erin", "k"), attempt("frank", "k"), attempt("gina", "k")));
+        assertEquals(List.of("erin", "frank", "gina"), store.entrants("d5"));
+        assertTrue(store.claimsOf("erin").stream().allMatch(c -> c.status() == ClaimStatus.ENTERED));
+        Instant first = store.recordDraw("d5", List.of("gina"), NOW);
+        Instant again = store.recordDraw("d5", List.of("erin"), NOW.plusSeconds(60));
+        assertEquals(first, again);
+        assertEquals(ClaimStatus.WON, store.claimsOf("gina").get(0).status());
+        assertEquals(ClaimStatus.LOST, store.claimsOf("erin").get(0).status());
+        assertEquals(NOW, store.drop("d5").orElseThrow().drawnAt());
+    }
+
+    @Test
+    void failuresAreReportedAsStoreUnavailable() throws Exception {
+        drop("d6", DropKind.STOCK, 1, 1);
+        assertThrows(StoreUnavailableException.class, () -> store.commit("missing", List.of(attempt("x", "k"))));
+        tx.close();
+        assertThrows(StoreUnavailableException.class, () -> store.drops());
+    }
+}
