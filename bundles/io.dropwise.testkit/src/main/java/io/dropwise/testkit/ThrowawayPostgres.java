@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Assumptions;
  * Starting takes about 1-2 s, most of it {@code initdb}.
  *
  * <pre>{@code
- * @BeforeAll static void postgres() { ThrowawayPostgres.assumeAvailable(); }   // skipped, never silently
+ * @BeforeEach void postgres() { ThrowawayPostgres.assumeAvailable(); }   // skipped, never silently
  *
  * try (ThrowawayPostgres pg = ThrowawayPostgres.start()) {
  *     String url = pg.createDatabase("claims");          // jdbc:postgresql://127.0.0.1:<port>/claims
@@ -122,6 +122,9 @@ public final class ThrowawayPostgres implements AutoCloseable {
     /**
      * Skips the calling test (JUnit 5 assumption, reported as skipped by Surefire and Failsafe with the reason and the
      * install command) when no PostgreSQL server can be started here.
+     *
+     * <p>Call it in the test or in a {@code @BeforeEach} method, not in {@code @BeforeAll}: Surefire (3.5) reports a
+     * class aborted in {@code @BeforeAll} as "Tests run: 0, Skipped: 0" without the reason.
      */
     public static void assumeAvailable() {
         String reason = unavailableReason();
@@ -318,6 +321,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
      */
     public static ThrowawayPostgres start() {
         Binaries binaries = probe();
+        Integer forcedPort = forcedPort();
         boolean root = binaries.runuser != null;
         Path directory;
         try {
@@ -331,7 +335,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
             // registered first, so that a JVM that dies while the server starts still stops it
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
             server.initialise(root);
-            server.startServer();
+            server.startServer(forcedPort);
             server.createDatabaseOrFail(DATABASE);
             return server;
         } catch (RuntimeException | Error e) {
@@ -391,8 +395,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
         }
     }
 
-    private void startServer() {
-        Integer forced = forcedPort();
+    private void startServer(Integer forced) {
         for (int attempt = 1; ; attempt++) {
             port = forced != null ? forced : freePort();
             try {
@@ -604,10 +607,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
             runServerCommand("pg_ctl stop", List.of(binaries.server("pg_ctl").toString(), "stop", "--wait",
                     "--timeout=60", "--mode=fast", "--pgdata=" + dataDirectory));
             // pg_ctl returns once postmaster.pid is gone, which the postmaster removes just before it exits
-            if (serverPid > 0) {
-                ProcessHandle.of(serverPid).ifPresent(
-                        postmaster -> postmaster.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join());
-            }
+            awaitExit(serverPid);
             return;
         } catch (RuntimeException fastFailed) {
             // last resort: kill the postmaster and its backends so that nothing outlives the test
@@ -616,10 +616,46 @@ public final class ThrowawayPostgres implements AutoCloseable {
                 ProcessHandle.of(pid).ifPresent(postmaster -> {
                     postmaster.descendants().forEach(ProcessHandle::destroyForcibly);
                     postmaster.destroyForcibly();
-                    postmaster.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
                 });
+                awaitExit(pid);
             }
             throw fastFailed;
+        }
+    }
+
+    /**
+     * Waits up to 10 s for a process that is not this JVM's child to end. Polls: for such processes
+     * {@code ProcessHandle.onExit()} notices the exit only after up to 2 s.
+     */
+    private static void awaitExit(long pid) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (processRunning(pid) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether a process runs. Unlike {@link ProcessHandle#isAlive()}, a zombie counts as ended: the postmaster is
+     * re-parented when pg_ctl exits, and an init that does not reap (some containers) leaves it a zombie.
+     */
+    static boolean processRunning(long pid) {
+        if (pid <= 0 || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            int endOfName = stat.lastIndexOf(')');
+            char state = endOfName >= 0 && endOfName + 2 < stat.length() ? stat.charAt(endOfName + 2) : 'R';
+            return state != 'Z' && state != 'X';
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException | UncheckedIOException e) {
+            return true; // no /proc (not Linux): isAlive() said so
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -49,18 +50,32 @@ public interface ClaimStore {
     /** @return claims or entries per tier wire name */
     Map<String, Integer> perTier(String dropId);
 
-    /** @return the customer ids of every entry of a drop */
-    List<String> entrants(String dropId);
-
     /** @return the secret seed of a drop's draw */
     Optional<String> seed(String dropId);
 
     /**
-     * Records a draw once: marks the winners won and the other entries lost.
+     * Runs a drop's draw once, in one transaction that also closes the drop to new entries: the
+     * entrants are read under the drop's lock, {@code chooseWinners} picks among them, the winners
+     * are marked won and the others lost.
      *
-     * @return when the draw was recorded: now, or the earlier time if it had already run
+     * @param chooseWinners given the entrants' customer ids (sorted), returns the winners
+     * @return the draw; if it had already run, the draw as it was then (and {@code chooseWinners}
+     *         is not called)
      */
-    Instant recordDraw(String dropId, List<String> winnerCustomerIds, Instant at);
+    DrawRecord draw(String dropId, Function<List<String>, List<String>> chooseWinners, Instant at);
+
+    /** @return the draw of a drop, if it ran */
+    Optional<DrawRecord> drawRecord(String dropId);
+
+    /**
+     * A draw as stored.
+     *
+     * @param drawnAt when it ran
+     * @param entrants customer ids of every entry, sorted
+     * @param winners customer ids of the winners, sorted
+     */
+    record DrawRecord(Instant drawnAt, List<String> entrants, List<String> winners) {
+    }
 
     /** @return every claim of a drop (operators, tests) */
     List<Claim> claimsOfDrop(String dropId);

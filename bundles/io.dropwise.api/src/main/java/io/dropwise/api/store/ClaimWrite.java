@@ -20,6 +20,8 @@ public record ClaimWrite(Outcome outcome, Claim claim) {
         /** The customer holds as many units (entries) as the drop allows. */
         LIMIT_REACHED,
         /** No unit left. */
-        SOLD_OUT
+        SOLD_OUT,
+        /** The drop is closed (its draw ran, or it passed its closing time). */
+        CLOSED
     }
 }

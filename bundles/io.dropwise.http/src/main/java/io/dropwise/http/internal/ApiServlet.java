@@ -1,6 +1,8 @@
 package io.dropwise.http.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -8,6 +10,10 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.slf4j.Logger;
@@ -16,6 +22,13 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.dropwise.api.ServerProperties;
+import io.dropwise.api.customer.Customer;
+import io.dropwise.api.customer.TokenRejectedException;
+import io.dropwise.api.customer.TokenVerifier;
+import io.dropwise.api.drops.ClaimResult;
+import io.dropwise.api.drops.DrawResult;
+import io.dropwise.api.drops.Drops;
+import io.dropwise.api.store.StoreUnavailableException;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,6 +37,10 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The customer and status API under {@code /api/v1}, one HTTP Whiteboard servlet (see
  * {@code docs/architecture.md} for why it is not a JAX-RS application).
+ *
+ * <p>The engine ({@link Drops}) and the token verifier are dynamic references: while one is away
+ * (stopped, being upgraded) the endpoints that need it answer 503 with {@code Retry-After}, and
+ * the status endpoint keeps answering.
  *
  * <p>When the component is deactivated (bundle stop, upgrade, server shutdown) it stops taking
  * requests and waits up to {@link #DRAIN_SECONDS} for the running ones to finish.
@@ -36,12 +53,18 @@ public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
 
-    static final String JSON = "application/json";
     static final long DRAIN_SECONDS = 10;
+    static final int MAX_IDEMPOTENCY_KEY = 200;
 
     private final transient BundleContext context;
     private final transient ObjectMapper json = new ObjectMapper();
     private final transient InFlightRequests inFlight = new InFlightRequests();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Drops drops;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TokenVerifier tokens;
 
     @Activate
     public ApiServlet(BundleContext context) {
@@ -58,68 +81,189 @@ public final class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        HttpExchange x = new HttpExchange(json, request, response);
         if (!inFlight.enter()) {
             response.setHeader("Connection", "close");
-            response.setHeader("Retry-After", "5");
-            problem(request, response, Problem.of("unavailable", "Service unavailable", 503,
-                    "The server is stopping or being upgraded; retry shortly.", request.getRequestURI()));
+            unavailable(x, "The server is stopping or being upgraded; retry shortly.");
             return;
         }
         try {
-            route(request, response);
+            route(x);
         } catch (IOException e) {
             LOG.debug("Client went away during {} {}", request.getMethod(), request.getRequestURI(), e);
+        } catch (StoreUnavailableException e) {
+            LOG.warn("{} {}: store unavailable: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+            if (!response.isCommitted()) {
+                response.reset();
+                unavailable(x, "Claims cannot be read or recorded right now; retry shortly.");
+            }
         } catch (RuntimeException e) {
             String incident = UUID.randomUUID().toString();
             LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getRequestURI(), incident, e);
             if (!response.isCommitted()) {
                 response.reset();
-                problem(request, response, Problem.of("internal", "Internal error", 500,
-                        "The server could not answer; the operators can trace incident " + incident + ".", request.getRequestURI()));
+                x.problem("internal", "Internal error", 500, "The server could not answer; the operators can trace incident " + incident + ".");
             }
         } finally {
             inFlight.exit();
         }
     }
 
-    private void route(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
-        switch (path) {
-            case "/status" -> {
-                if (!allow(request, response, "GET, HEAD")) {
-                    return;
+    private static void unavailable(HttpExchange x, String detail) throws IOException {
+        x.response.setHeader("Retry-After", "5");
+        x.problem("unavailable", "Service unavailable", 503, detail);
+    }
+
+    private void route(HttpExchange x) throws IOException {
+        String path = x.path();
+        if (path.equals("/status")) {
+            if (x.allow("GET", "HEAD")) {
+                x.response.setHeader("Cache-Control", "no-store");
+                x.write(200, ServerStatus.of(context.getProperty(ServerProperties.VERSION), context.getBundles()));
+            }
+            return;
+        }
+        if (path.equals("/openapi.json")) {
+            if (x.allow("GET", "HEAD")) {
+                openApi(x);
+            }
+            return;
+        }
+        String[] parts = path.substring(1).split("/", -1);
+        if (parts.length == 1 && parts[0].equals("drops")) {
+            if (x.allow("GET")) {
+                Customer c = customer(x);
+                Drops engine = c == null ? null : engine(x);
+                if (engine != null) {
+                    x.write(200, Map.of("drops", engine.visibleTo(c).stream().map(Views::customerDrop).toList()));
                 }
-                response.setHeader("Cache-Control", "no-store");
-                write(response, 200, JSON, ServerStatus.of(context.getProperty(ServerProperties.VERSION), context.getBundles()));
             }
-            default -> problem(request, response, Problem.of("not-found", "Not found", 404,
-                    "There is no resource at " + request.getRequestURI() + ".", request.getRequestURI()));
+        } else if (parts.length == 3 && parts[0].equals("drops") && parts[2].equals("claims")) {
+            if (x.allow("POST")) {
+                claim(x, parts[1]);
+            }
+        } else if (parts.length == 3 && parts[0].equals("drops") && parts[2].equals("draw")) {
+            if (x.allow("GET")) {
+                draw(x, parts[1]);
+            }
+        } else if (parts.length == 2 && parts[0].equals("me") && parts[1].equals("claims")) {
+            if (x.allow("GET")) {
+                Customer c = customer(x);
+                Drops engine = c == null ? null : engine(x);
+                if (engine != null) {
+                    x.write(200, Map.of("claims", engine.claimsOf(c).stream().map(Views::myClaim).toList()));
+                }
+            }
+        } else {
+            x.problem("not-found", "Not found", 404, "There is no resource at " + x.request.getRequestURI() + ".");
         }
     }
 
-    private boolean allow(HttpServletRequest request, HttpServletResponse response, String allowed) throws IOException {
-        String method = request.getMethod();
-        for (String m : allowed.split(",\\s*")) {
-            if (m.equals(method)) {
-                return true;
+    private void claim(HttpExchange x, String dropId) throws IOException {
+        Customer c = customer(x);
+        if (c == null) {
+            return;
+        }
+        String key = x.request.getHeader("Idempotency-Key");
+        if (key == null || key.isEmpty()) {
+            x.problem("idempotency-key-required", "Idempotency-Key required", 400,
+                    "Send an Idempotency-Key header (a unique value per claim, reused on retries).");
+            return;
+        }
+        if (key.length() > MAX_IDEMPOTENCY_KEY || !key.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
+            x.problem("invalid-idempotency-key", "Invalid Idempotency-Key", 400,
+                    "The Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " visible ASCII characters.");
+            return;
+        }
+        Drops engine = engine(x);
+        if (engine == null) {
+            return;
+        }
+        ClaimResult result = engine.claim(c, dropId, key);
+        if (result instanceof ClaimResult.Accepted a) {
+            if (a.replay()) {
+                x.response.setHeader("Idempotent-Replayed", "true");
+            }
+            x.response.setHeader("Location", x.request.getContextPath() + "/api/v1/me/claims");
+            x.write(201, Views.claim(a.claim()));
+            return;
+        }
+        ClaimResult.Refused r = (ClaimResult.Refused) result;
+        switch (r.reason()) {
+            case NOT_FOUND -> x.problem(r.reason().problemType(), "Drop not found", 404, r.detail());
+            case NOT_OPEN_FOR_TIER -> x.problem(r.reason().problemType(), "Not open for your tier yet", 403, r.detail(),
+                    Map.of("opensAt", r.opensAt().toString()));
+            case NOT_ELIGIBLE -> x.problem(r.reason().problemType(), "Not eligible", 403, r.detail());
+            case ALREADY_CLAIMED -> x.problem(r.reason().problemType(), "Already claimed", 409, r.detail());
+            case SOLD_OUT -> x.problem(r.reason().problemType(), "Sold out", 409, r.detail());
+            case CLOSED -> x.problem(r.reason().problemType(), "Closed", 409, r.detail());
+            case UNAVAILABLE -> unavailable(x, r.detail());
+        }
+    }
+
+    private void draw(HttpExchange x, String dropId) throws IOException {
+        Customer c = customer(x);
+        Drops engine = c == null ? null : engine(x);
+        if (engine == null) {
+            return;
+        }
+        if (engine.find(dropId).isEmpty()) {
+            x.problem("drop-not-found", "Drop not found", 404, "There is no drop " + dropId + ".");
+            return;
+        }
+        java.util.Optional<DrawResult> result = engine.drawResult(dropId);
+        if (result.isEmpty()) {
+            x.problem("not-drawn", "Not drawn yet", 409, "This drop has not been drawn (or is not a draw drop).");
+            return;
+        }
+        x.write(200, Views.draw(result.get()));
+    }
+
+    /** @return the customer, or {@code null} after answering 401 */
+    private Customer customer(HttpExchange x) throws IOException {
+        String header = x.request.getHeader("Authorization");
+        TokenVerifier verifier = tokens;
+        if (verifier == null) {
+            unavailable(x, "Sign-in cannot be checked right now; retry shortly.");
+            return null;
+        }
+        String reason;
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            reason = "no bearer token";
+        } else {
+            try {
+                return verifier.verify(header.substring(7).strip());
+            } catch (TokenRejectedException e) {
+                reason = e.getMessage();
             }
         }
-        response.setHeader("Allow", allowed);
-        problem(request, response, Problem.of("method-not-allowed", "Method not allowed", 405,
-                method + " is not supported here; use " + allowed + ".", request.getRequestURI()));
-        return false;
+        LOG.debug("Customer token refused from {}: {}", x.request.getRemoteAddr(), reason);
+        x.response.setHeader("WWW-Authenticate", "Bearer realm=\"dropwise\", error=\"invalid_token\"");
+        x.problem("unauthorized", "Unauthorized", 401, "Send a valid customer token: Authorization: Bearer <token>.");
+        return null;
     }
 
-    private void problem(HttpServletRequest request, HttpServletResponse response, Problem problem) throws IOException {
-        write(response, problem.status(), Problem.MEDIA_TYPE, problem);
+    private Drops engine(HttpExchange x) throws IOException {
+        Drops engine = drops;
+        if (engine == null) {
+            unavailable(x, "Claims are unavailable right now; retry shortly.");
+        }
+        return engine;
     }
 
-    private void write(HttpServletResponse response, int status, String mediaType, Object body) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(body);
-        response.setStatus(status);
-        response.setContentType(mediaType);
-        response.setCharacterEncoding("UTF-8");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+    private void openApi(HttpExchange x) throws IOException {
+        try (InputStream in = ApiServlet.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                x.problem("not-found", "Not found", 404, "The OpenAPI document is missing from this build.");
+                return;
+            }
+            byte[] bytes = in.readAllBytes();
+            x.response.setStatus(200);
+            x.response.setContentType(HttpExchange.JSON);
+            x.response.setCharacterEncoding("UTF-8");
+            x.response.setContentLength(bytes.length);
+            x.response.getOutputStream().write(bytes);
+        }
     }
+
 }

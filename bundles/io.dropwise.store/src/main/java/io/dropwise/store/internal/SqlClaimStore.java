@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -201,7 +202,8 @@ final class SqlClaimStore implements ClaimStore {
             Integer stock;
             int claimed;
             int limit;
-            try (PreparedStatement p = c.prepareStatement("SELECT kind, stock, claimed, per_customer_limit FROM drops WHERE id = ? FOR UPDATE")) {
+            boolean closed;
+            try (PreparedStatement p = c.prepareStatement("SELECT kind, stock, claimed, per_customer_limit, drawn_at, closes_at FROM drops WHERE id = ? FOR UPDATE")) {
                 p.setString(1, dropId);
                 try (ResultSet r = p.executeQuery()) {
                     if (!r.next()) {
@@ -211,6 +213,10 @@ final class SqlClaimStore implements ClaimStore {
                     stock = (Integer) r.getObject(2, Integer.class);
                     claimed = r.getInt(3);
                     limit = r.getInt(4);
+                    r.getLong(5);
+                    boolean drawn = !r.wasNull();
+                    long closesAt = r.getLong(6);
+                    closed = drawn || (!r.wasNull() && attempts.get(0).at().toEpochMilli() >= closesAt);
                 }
             }
             Map<String, List<Held>> held = held(c, dropId, attempts);
@@ -222,6 +228,8 @@ final class SqlClaimStore implements ClaimStore {
                 Held same = mine.stream().filter(h -> h.claim.idempotencyKey().equals(a.idempotencyKey())).findFirst().orElse(null);
                 if (same != null) {
                     results.add(new ClaimWrite(ClaimWrite.Outcome.REPLAYED, same.claim));
+                } else if (closed) {
+                    results.add(new ClaimWrite(ClaimWrite.Outcome.CLOSED, null));
                 } else if (mine.size() >= limit) {
                     results.add(new ClaimWrite(ClaimWrite.Outcome.LIMIT_REACHED, null));
                 } else if (stock != null && claimed >= stock) {
@@ -367,22 +375,6 @@ final class SqlClaimStore implements ClaimStore {
     }
 
     @Override
-    public List<String> entrants(String dropId) {
-        return read(() -> {
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement p = tx.connection().prepareStatement("SELECT DISTINCT customer_id FROM claims WHERE drop_id = ? ORDER BY customer_id")) {
-                p.setString(1, dropId);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        ids.add(r.getString(1));
-                    }
-                }
-            }
-            return ids;
-        });
-    }
-
-    @Override
     public Optional<String> seed(String dropId) {
         return read(() -> {
             try (PreparedStatement p = tx.connection().prepareStatement("SELECT seed FROM drops WHERE id = ?")) {
@@ -395,7 +387,7 @@ final class SqlClaimStore implements ClaimStore {
     }
 
     @Override
-    public Instant recordDraw(String dropId, List<String> winnerCustomerIds, Instant at) {
+    public DrawRecord draw(String dropId, Function<List<String>, List<String>> chooseWinners, Instant at) {
         return write(() -> {
             Connection c = tx.connection();
             try (PreparedStatement p = c.prepareStatement("SELECT drawn_at FROM drops WHERE id = ? FOR UPDATE")) {
@@ -404,32 +396,83 @@ final class SqlClaimStore implements ClaimStore {
                     if (!r.next()) {
                         throw new IllegalArgumentException("no drop " + dropId);
                     }
-                    long drawn = r.getLong(1);
+                    r.getLong(1);
                     if (!r.wasNull()) {
-                        return Instant.ofEpochMilli(drawn);
+                        return readDraw(c, dropId).orElseThrow();
                     }
                 }
             }
+            List<String> entrants = entrants(c, dropId);
+            List<String> winners = new ArrayList<>(chooseWinners.apply(entrants));
             try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ? WHERE drop_id = ?")) {
                 p.setString(1, ClaimStatus.LOST.name());
                 p.setString(2, dropId);
                 p.executeUpdate();
             }
-            try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ? WHERE drop_id = ? AND customer_id = ?")) {
-                for (String winner : winnerCustomerIds) {
-                    p.setString(1, ClaimStatus.WON.name());
-                    p.setString(2, dropId);
-                    p.setString(3, winner);
-                    p.addBatch();
+            if (!winners.isEmpty()) {
+                try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ? WHERE drop_id = ? AND customer_id = ?")) {
+                    for (String winner : winners) {
+                        p.setString(1, ClaimStatus.WON.name());
+                        p.setString(2, dropId);
+                        p.setString(3, winner);
+                        p.addBatch();
+                    }
+                    p.executeBatch();
                 }
-                p.executeBatch();
             }
             try (PreparedStatement p = c.prepareStatement("UPDATE drops SET drawn_at = ? WHERE id = ?")) {
                 p.setLong(1, at.toEpochMilli());
                 p.setString(2, dropId);
                 p.executeUpdate();
             }
-            return at;
+            winners.sort(null);
+            return new DrawRecord(Instant.ofEpochMilli(at.toEpochMilli()), entrants, List.copyOf(winners));
         });
+    }
+
+    @Override
+    public Optional<DrawRecord> drawRecord(String dropId) {
+        return read(() -> readDraw(tx.connection(), dropId));
+    }
+
+    private Optional<DrawRecord> readDraw(Connection c, String dropId) throws SQLException {
+        Instant drawnAt;
+        try (PreparedStatement p = c.prepareStatement("SELECT drawn_at FROM drops WHERE id = ?")) {
+            p.setString(1, dropId);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                long drawn = r.getLong(1);
+                if (r.wasNull()) {
+                    return Optional.empty();
+                }
+                drawnAt = Instant.ofEpochMilli(drawn);
+            }
+        }
+        List<String> winners = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT customer_id FROM claims WHERE drop_id = ? AND status = ? ORDER BY customer_id")) {
+            p.setString(1, dropId);
+            p.setString(2, ClaimStatus.WON.name());
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    winners.add(r.getString(1));
+                }
+            }
+        }
+        return Optional.of(new DrawRecord(drawnAt, entrants(c, dropId), winners));
+    }
+
+    private static List<String> entrants(Connection c, String dropId) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT customer_id FROM claims WHERE drop_id = ? ORDER BY customer_id")) {
+            p.setString(1, dropId);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    ids.add(r.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -138,18 +139,18 @@ public final class TxClaimStore implements ClaimStore {
     }
 
     @Override
-    public List<String> entrants(String dropId) {
-        return store.entrants(dropId);
-    }
-
-    @Override
     public Optional<String> seed(String dropId) {
         return store.seed(dropId);
     }
 
     @Override
-    public Instant recordDraw(String dropId, List<String> winnerCustomerIds, Instant at) {
-        return store.recordDraw(dropId, winnerCustomerIds, at);
+    public DrawRecord draw(String dropId, Function<List<String>, List<String>> chooseWinners, Instant at) {
+        return store.draw(dropId, chooseWinners, at);
+    }
+
+    @Override
+    public Optional<DrawRecord> drawRecord(String dropId) {
+        return store.drawRecord(dropId);
     }
 
     @Override

@@ -32,6 +32,7 @@ import io.dropwise.api.drops.DropKind;
 import io.dropwise.api.drops.DropSpec;
 import io.dropwise.api.drops.RuleFailurePolicy;
 import io.dropwise.api.store.ClaimAttempt;
+import io.dropwise.api.store.ClaimStore;
 import io.dropwise.api.store.ClaimWrite;
 import io.dropwise.api.store.ClaimWrite.Outcome;
 import io.dropwise.api.store.StoreUnavailableException;
@@ -150,17 +151,24 @@ class SqlClaimStoreTest {
     }
 
     @Test
-    void aDrawMarksWinnersAndLosersOnce() {
+    void aDrawMarksWinnersAndLosersOnceAndClosesTheDrop() {
         drop("d5", DropKind.DRAW, null, 1);
-        store.commit("d5", List.of(attempt("erin", "k"), attempt("frank", "k"), attempt("gina", "k")));
-        assertEquals(List.of("erin", "frank", "gina"), store.entrants("d5"));
+        store.commit("d5", List.of(attempt("gina", "k"), attempt("erin", "k"), attempt("frank", "k")));
         assertTrue(store.claimsOf("erin").stream().allMatch(c -> c.status() == ClaimStatus.ENTERED));
-        Instant first = store.recordDraw("d5", List.of("gina"), NOW);
-        Instant again = store.recordDraw("d5", List.of("erin"), NOW.plusSeconds(60));
+        List<List<String>> seen = new ArrayList<>();
+        ClaimStore.DrawRecord first = store.draw("d5", entrants -> {
+            seen.add(entrants);
+            return List.of("gina");
+        }, NOW);
+        assertEquals(List.of(List.of("erin", "frank", "gina")), seen, "the chooser sees the sorted entrants once");
+        ClaimStore.DrawRecord again = store.draw("d5", entrants -> List.of("erin"), NOW.plusSeconds(60));
         assertEquals(first, again);
+        assertEquals(List.of("gina"), again.winners());
         assertEquals(ClaimStatus.WON, store.claimsOf("gina").get(0).status());
         assertEquals(ClaimStatus.LOST, store.claimsOf("erin").get(0).status());
         assertEquals(NOW, store.drop("d5").orElseThrow().drawnAt());
+        assertEquals(first, store.drawRecord("d5").orElseThrow());
+        assertEquals(Outcome.CLOSED, store.commit("d5", List.of(attempt("harry", "k"))).get(0).outcome(), "no entry after the draw");
     }
 
     @Test

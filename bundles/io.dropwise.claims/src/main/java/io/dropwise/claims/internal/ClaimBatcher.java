@@ -1,0 +1,125 @@
+package io.dropwise.claims.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dropwise.api.store.ClaimAttempt;
+import io.dropwise.api.store.ClaimStore;
+import io.dropwise.api.store.ClaimWrite;
+import io.dropwise.api.store.StoreUnavailableException;
+
+/**
+ * Group commit: claims arriving together are written together. One writer thread takes everything
+ * waiting (up to {@code maxBatch}), writes it per drop in one store transaction each, answers every
+ * waiting request, and starts the next batch at once: while one batch is being made durable, the
+ * next one fills. No timer: a lone claim is written immediately.
+ */
+final class ClaimBatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimBatcher.class);
+
+    private record Pending(String dropId, ClaimAttempt attempt, CompletableFuture<ClaimWrite> result) {
+    }
+
+    private final ClaimStore store;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> queue;
+    private final Thread writer;
+    private volatile boolean stopping;
+
+    ClaimBatcher(ClaimStore store, int maxBatch, int maxQueued) {
+        this.store = store;
+        this.maxBatch = maxBatch;
+        this.queue = new LinkedBlockingQueue<>(maxQueued);
+        this.writer = new Thread(this::run, "dropwise-claim-writer");
+        this.writer.setDaemon(true);
+    }
+
+    void start() {
+        writer.start();
+    }
+
+    /** @return the store's answer, once durable; fails with {@link StoreUnavailableException} */
+    CompletableFuture<ClaimWrite> submit(String dropId, ClaimAttempt attempt) {
+        CompletableFuture<ClaimWrite> result = new CompletableFuture<>();
+        if (stopping) {
+            result.completeExceptionally(new StoreUnavailableException("the claims engine is stopping", null));
+        } else if (!queue.offer(new Pending(dropId, attempt, result))) {
+            result.completeExceptionally(new StoreUnavailableException("too many claims waiting to be written", null));
+        }
+        return result;
+    }
+
+    int waiting() {
+        return queue.size();
+    }
+
+    /** Stops taking claims, writes those already waiting (bounded), then stops the writer. */
+    void stop(long timeout, TimeUnit unit) throws InterruptedException {
+        stopping = true;
+        writer.join(unit.toMillis(timeout));
+        if (writer.isAlive()) {
+            writer.interrupt();
+            writer.join(1_000);
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        for (Pending p : left) {
+            p.result().completeExceptionally(new StoreUnavailableException("the claims engine stopped", null));
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (!stopping || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("Claim writer failed; the claims of this batch were answered 'unavailable'", e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        Map<String, List<Pending>> byDrop = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            byDrop.computeIfAbsent(p.dropId(), k -> new ArrayList<>()).add(p);
+        }
+        for (Map.Entry<String, List<Pending>> e : byDrop.entrySet()) {
+            List<Pending> pending = e.getValue();
+            try {
+                List<ClaimWrite> writes = store.commit(e.getKey(), pending.stream().map(Pending::attempt).toList());
+                for (int i = 0; i < pending.size(); i++) {
+                    pending.get(i).result().complete(writes.get(i));
+                }
+            } catch (RuntimeException failure) {
+                StoreUnavailableException unavailable = failure instanceof StoreUnavailableException s ? s
+                        : new StoreUnavailableException(failure.getMessage(), failure);
+                LOG.warn("Could not write {} claim(s) on drop {}: {}", pending.size(), e.getKey(), failure.getMessage());
+                for (Pending p : pending) {
+                    p.result().completeExceptionally(unavailable);
+                }
+            }
+        }
+    }
+}

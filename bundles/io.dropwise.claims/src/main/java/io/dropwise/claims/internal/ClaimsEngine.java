@@ -1,0 +1,314 @@
+package io.dropwise.claims.internal;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dropwise.api.customer.Customer;
+import io.dropwise.api.customer.Tier;
+import io.dropwise.api.drops.Claim;
+import io.dropwise.api.drops.ClaimResult;
+import io.dropwise.api.drops.ClaimResult.Reason;
+import io.dropwise.api.drops.DrawResult;
+import io.dropwise.api.drops.Drop;
+import io.dropwise.api.drops.DropKind;
+import io.dropwise.api.drops.DropSpec;
+import io.dropwise.api.drops.DropState;
+import io.dropwise.api.drops.DropStats;
+import io.dropwise.api.drops.DropView;
+import io.dropwise.api.drops.Drops;
+import io.dropwise.api.drops.InvalidDropException;
+import io.dropwise.api.store.ClaimAttempt;
+import io.dropwise.api.store.ClaimStore;
+import io.dropwise.api.store.ClaimWrite;
+import io.dropwise.api.store.StoreUnavailableException;
+
+/**
+ * The {@link Drops} service. Cheap checks (drop known, open for the tier, not closed, known to be
+ * sold out) are answered from memory; everything that takes or may take a unit goes through the
+ * {@link ClaimBatcher} to the store, which arbitrates (also between several instances).
+ *
+ * <p>What it keeps in memory is a cache that the store can always rebuild: drop definitions,
+ * drops seen sold out, and claimed counts (refreshed at most every second).
+ */
+@Component(service = Drops.class)
+public final class ClaimsEngine implements Drops {
+
+    static final int MAX_BATCH = 512;
+    static final int MAX_QUEUED = 50_000;
+    static final long ANSWER_TIMEOUT_SECONDS = 10;
+    static final long COUNTS_TTL_MILLIS = 1_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimsEngine.class);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final ClaimStore store;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final ClaimBatcher batcher;
+    private final Map<String, Drop> drops = new ConcurrentHashMap<>();
+    private final Set<String> soldOut = ConcurrentHashMap.newKeySet();
+    private volatile Counts counts = new Counts(Map.of(), 0);
+
+    private record Counts(Map<String, Integer> claimed, long readAtMillis) {
+    }
+
+    @Activate
+    public ClaimsEngine(@Reference ClaimStore store) {
+        this(store, Clock.systemUTC());
+    }
+
+    ClaimsEngine(ClaimStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.batcher = new ClaimBatcher(store, MAX_BATCH, MAX_QUEUED);
+        this.batcher.start();
+        LOG.info("Claims engine started");
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        batcher.stop(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        LOG.info("Claims engine stopped");
+    }
+
+    @Override
+    public Drop create(DropSpec spec) throws InvalidDropException {
+        Map<String, String> errors = DropValidator.errors(spec);
+        for (int i = 0; i < spec.rules().size(); i++) {
+            // rule plugins arrive with the rules issue; until then a rule cannot be honoured
+            errors.putIfAbsent("rules[" + i + "].type", "no rule type '" + spec.rules().get(i).type() + "' is available");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidDropException(errors);
+        }
+        Map<Tier, java.time.Duration> offsets = new EnumMap<>(Tier.class);
+        offsets.putAll(DropSpec.DEFAULT_TIER_OFFSETS);
+        offsets.putAll(spec.tierOffsets());
+        DropSpec complete = new DropSpec(spec.title().strip(), spec.reward().strip(), spec.kind(), spec.stock(), spec.winners(),
+                spec.opensAt(), offsets, spec.closesAt(), spec.perCustomerLimit(), spec.rules(), spec.onRuleFailure());
+        byte[] seed = new byte[32];
+        random.nextBytes(seed);
+        byte[] id = new byte[8];
+        random.nextBytes(id);
+        String seedHex = HEX.formatHex(seed);
+        Drop drop = new Drop("d-" + HEX.formatHex(id), complete, DrawAlgorithm.seedHash(seedHex), clock.instant(), null);
+        store.insertDrop(drop, seedHex);
+        drops.put(drop.id(), drop);
+        LOG.info("Drop {} created: {} ({} {})", drop.id(), complete.title(), complete.kind(),
+                complete.kind() == DropKind.STOCK ? complete.stock() + " units" : complete.winners() + " winners");
+        return drop;
+    }
+
+    @Override
+    public List<Drop> all() {
+        List<Drop> all = store.drops();
+        all.forEach(d -> drops.put(d.id(), d));
+        return all;
+    }
+
+    @Override
+    public Optional<Drop> find(String dropId) {
+        Drop cached = drops.get(dropId);
+        if (cached != null && cached.drawnAt() != null) {
+            return Optional.of(cached);
+        }
+        // a draw (here or on another instance) changes a drop: read through for draw drops
+        if (cached != null && cached.spec().kind() == DropKind.STOCK) {
+            return Optional.of(cached);
+        }
+        Optional<Drop> read = store.drop(dropId);
+        read.ifPresent(d -> drops.put(d.id(), d));
+        return read;
+    }
+
+    @Override
+    public List<DropView> visibleTo(Customer customer) {
+        Instant now = clock.instant();
+        Map<String, Integer> claimed = claimedCounts();
+        List<DropView> views = new ArrayList<>();
+        for (Drop d : all()) {
+            views.add(view(d, customer.tier(), now, claimed.getOrDefault(d.id(), 0)));
+        }
+        views.sort(Comparator.comparing(DropView::opensAt).thenComparing(v -> v.drop().id()));
+        return views;
+    }
+
+    private DropView view(Drop d, Tier tier, Instant now, int claimed) {
+        Integer remaining = d.spec().kind() == DropKind.STOCK ? Math.max(0, d.spec().stock() - claimed) : null;
+        Instant opensAt = d.opensAt(tier);
+        DropState state;
+        if (d.drawnAt() != null) {
+            state = DropState.DRAWN;
+        } else if (d.spec().closesAt() != null && !now.isBefore(d.spec().closesAt())) {
+            state = DropState.CLOSED;
+        } else if (remaining != null && remaining == 0) {
+            state = DropState.SOLD_OUT;
+        } else if (now.isBefore(opensAt)) {
+            state = DropState.UPCOMING;
+        } else {
+            state = DropState.OPEN;
+        }
+        return new DropView(d, opensAt, state, remaining);
+    }
+
+    private Map<String, Integer> claimedCounts() {
+        Counts c = counts;
+        long now = System.currentTimeMillis();
+        if (now - c.readAtMillis() > COUNTS_TTL_MILLIS) {
+            c = new Counts(store.claimedCounts(), now);
+            counts = c;
+        }
+        return c.claimed();
+    }
+
+    @Override
+    public ClaimResult claim(Customer customer, String dropId, String idempotencyKey) {
+        Optional<Drop> found = find(dropId);
+        if (found.isEmpty()) {
+            return new ClaimResult.Refused(Reason.NOT_FOUND, "There is no drop " + dropId + ".", null);
+        }
+        Drop drop = found.get();
+        Instant now = clock.instant();
+        if (drop.drawnAt() != null || (drop.spec().closesAt() != null && !now.isBefore(drop.spec().closesAt()))) {
+            return replayOr(drop, customer, idempotencyKey,
+                    new ClaimResult.Refused(Reason.CLOSED, "This drop is closed.", null));
+        }
+        Instant opensAt = drop.opensAt(customer.tier());
+        if (now.isBefore(opensAt)) {
+            return new ClaimResult.Refused(Reason.NOT_OPEN_FOR_TIER,
+                    "This drop opens for " + customer.tier().wireName() + " customers at " + opensAt + ".", opensAt);
+        }
+        if (soldOut.contains(dropId)) {
+            return replayOr(drop, customer, idempotencyKey, soldOutRefusal());
+        }
+        ClaimAttempt attempt = new ClaimAttempt(UUID.randomUUID().toString(), customer.id(), customer.tier(), idempotencyKey, now);
+        ClaimWrite write;
+        try {
+            write = batcher.submit(dropId, attempt).get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return unavailable(e.getCause());
+        } catch (TimeoutException e) {
+            return unavailable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable(e);
+        }
+        return switch (write.outcome()) {
+            case CREATED -> new ClaimResult.Accepted(write.claim(), false);
+            case REPLAYED -> new ClaimResult.Accepted(write.claim(), true);
+            case LIMIT_REACHED -> new ClaimResult.Refused(Reason.ALREADY_CLAIMED, drop.spec().perCustomerLimit() == 1
+                    ? "You already claimed this drop." : "You already hold " + drop.spec().perCustomerLimit() + " of this drop.", null);
+            case SOLD_OUT -> {
+                soldOut.add(dropId);
+                yield soldOutRefusal();
+            }
+            case CLOSED -> {
+                drops.remove(dropId);
+                yield new ClaimResult.Refused(Reason.CLOSED, "This drop is closed.", null);
+            }
+        };
+    }
+
+    private static ClaimResult.Refused soldOutRefusal() {
+        return new ClaimResult.Refused(Reason.SOLD_OUT, "Every unit of this drop has been claimed.", null);
+    }
+
+    /** A retry of a claim that was accepted gets its first answer, even once the drop is sold out or closed. */
+    private ClaimResult replayOr(Drop drop, Customer customer, String key, ClaimResult.Refused refusal) {
+        try {
+            return store.claimByKey(drop.id(), customer.id(), key)
+                    .<ClaimResult>map(c -> new ClaimResult.Accepted(c, true)).orElse(refusal);
+        } catch (StoreUnavailableException e) {
+            return unavailable(e);
+        }
+    }
+
+    private static ClaimResult.Refused unavailable(Throwable cause) {
+        LOG.debug("Claim not answered in time", cause);
+        return new ClaimResult.Refused(Reason.UNAVAILABLE, "Claims cannot be recorded right now; retry with the same Idempotency-Key.", null);
+    }
+
+    @Override
+    public List<Claim> claimsOf(Customer customer) {
+        return store.claimsOf(customer.id());
+    }
+
+    @Override
+    public Optional<DropStats> stats(String dropId) {
+        Optional<Drop> drop = find(dropId);
+        if (drop.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Integer> perTier = new LinkedHashMap<>(store.perTier(dropId));
+        int total = perTier.values().stream().mapToInt(Integer::intValue).sum();
+        DropSpec spec = drop.get().spec();
+        if (spec.kind() == DropKind.STOCK) {
+            return Optional.of(new DropStats(total, Math.max(0, spec.stock() - total), 0, perTier));
+        }
+        return Optional.of(new DropStats(0, null, total, perTier));
+    }
+
+    @Override
+    public Optional<DrawResult> draw(String dropId) {
+        Optional<Drop> found = find(dropId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Drop drop = found.get();
+        if (drop.spec().kind() != DropKind.DRAW) {
+            throw new IllegalStateException("drop " + dropId + " is a stock drop; only draw drops are drawn");
+        }
+        String seed = store.seed(dropId).orElseThrow();
+        ClaimStore.DrawRecord record = store.draw(dropId, entrants -> winningCustomers(dropId, seed, entrants, drop.spec().winners()),
+                clock.instant());
+        drops.remove(dropId);
+        LOG.info("Drop {} drawn: {} winner(s) among {} entries", dropId, record.winners().size(), record.entrants().size());
+        return Optional.of(result(drop, seed, record));
+    }
+
+    @Override
+    public Optional<DrawResult> drawResult(String dropId) {
+        Optional<Drop> drop = find(dropId);
+        if (drop.isEmpty() || drop.get().spec().kind() != DropKind.DRAW) {
+            return Optional.empty();
+        }
+        return store.drawRecord(dropId).map(r -> result(drop.get(), store.seed(dropId).orElseThrow(), r));
+    }
+
+    private static List<String> winningCustomers(String dropId, String seed, List<String> entrants, int winners) {
+        Map<String, String> customerByEntry = new LinkedHashMap<>();
+        for (String customer : entrants) {
+            customerByEntry.put(DrawAlgorithm.entryId(dropId, customer), customer);
+        }
+        return DrawAlgorithm.winners(seed, new ArrayList<>(customerByEntry.keySet()), winners).stream()
+                .map(customerByEntry::get).toList();
+    }
+
+    private static DrawResult result(Drop drop, String seed, ClaimStore.DrawRecord record) {
+        List<String> entries = record.entrants().stream().map(c -> DrawAlgorithm.entryId(drop.id(), c)).sorted().toList();
+        List<String> winners = DrawAlgorithm.winners(seed, entries, drop.spec().winners());
+        return new DrawResult(drop.id(), seed, drop.seedHash(), entries, winners, record.drawnAt(), DrawAlgorithm.DESCRIPTION);
+    }
+}

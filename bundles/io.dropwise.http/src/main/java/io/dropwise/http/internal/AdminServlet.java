@@ -1,0 +1,227 @@
+package io.dropwise.http.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.dropwise.api.drops.Drop;
+import io.dropwise.api.drops.DropSpec;
+import io.dropwise.api.drops.Drops;
+import io.dropwise.api.drops.InvalidDropException;
+import io.dropwise.api.operator.Operator;
+import io.dropwise.api.operator.OperatorAuthenticator;
+import io.dropwise.api.store.StoreUnavailableException;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The operators' API under {@code /admin/v1}: HTTP Basic with an operator account; {@code admin}
+ * may change things, {@code viewer} may only read.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern("/admin/v1/*")
+@HttpWhiteboardServletName("dropwise-admin-v1")
+public final class AdminServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
+
+    private final transient ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final transient InFlightRequests inFlight = new InFlightRequests();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Drops drops;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile OperatorAuthenticator operators;
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        inFlight.drain(ApiServlet.DRAIN_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        HttpExchange x = new HttpExchange(json, request, response);
+        if (!inFlight.enter()) {
+            response.setHeader("Connection", "close");
+            unavailable(x, "The server is stopping or being upgraded; retry shortly.");
+            return;
+        }
+        try {
+            Operator operator = operator(x);
+            if (operator != null) {
+                route(x, operator);
+            }
+        } catch (IOException e) {
+            LOG.debug("Client went away during {} {}", request.getMethod(), request.getRequestURI(), e);
+        } catch (StoreUnavailableException e) {
+            LOG.warn("{} {}: store unavailable: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+            if (!response.isCommitted()) {
+                response.reset();
+                unavailable(x, "The database cannot be reached right now; retry shortly.");
+            }
+        } catch (RuntimeException e) {
+            String incident = UUID.randomUUID().toString();
+            LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getRequestURI(), incident, e);
+            if (!response.isCommitted()) {
+                response.reset();
+                x.problem("internal", "Internal error", 500, "The server could not answer; see the log for incident " + incident + ".");
+            }
+        } finally {
+            inFlight.exit();
+        }
+    }
+
+    private static void unavailable(HttpExchange x, String detail) throws IOException {
+        x.response.setHeader("Retry-After", "5");
+        x.problem("unavailable", "Service unavailable", 503, detail);
+    }
+
+    private Operator operator(HttpExchange x) throws IOException {
+        OperatorAuthenticator auth = operators;
+        if (auth == null) {
+            unavailable(x, "Operator sign-in cannot be checked right now; retry shortly.");
+            return null;
+        }
+        String header = x.request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon > 0) {
+                    Optional<Operator> operator = auth.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+                    if (operator.isPresent()) {
+                        return operator.get();
+                    }
+                }
+            } catch (IllegalArgumentException notBase64) {
+                // answered below
+            }
+            LOG.info("Admin API sign-in refused from {}", x.request.getRemoteAddr());
+        }
+        x.response.setHeader("WWW-Authenticate", "Basic realm=\"Dropwise operators\", charset=\"UTF-8\"");
+        x.problem("unauthorized", "Unauthorized", 401, "Sign in with a Dropwise operator account (HTTP Basic).");
+        return null;
+    }
+
+    private void route(HttpExchange x, Operator operator) throws IOException {
+        String[] parts = x.path().substring(1).split("/", -1);
+        if (parts.length == 1 && parts[0].equals("drops")) {
+            if (!x.allow("GET", "POST")) {
+                return;
+            }
+            Drops engine = engine(x);
+            if (engine == null) {
+                return;
+            }
+            if (x.request.getMethod().equals("GET")) {
+                x.write(200, Map.of("drops", engine.all().stream().map(d -> Views.adminDrop(d, null)).toList()));
+            } else if (mayChange(x, operator)) {
+                create(x, engine, operator);
+            }
+        } else if (parts.length == 2 && parts[0].equals("drops")) {
+            if (!x.allow("GET")) {
+                return;
+            }
+            Drops engine = engine(x);
+            if (engine == null) {
+                return;
+            }
+            Optional<Drop> drop = engine.find(parts[1]);
+            if (drop.isEmpty()) {
+                x.problem("drop-not-found", "Drop not found", 404, "There is no drop " + parts[1] + ".");
+                return;
+            }
+            x.write(200, Views.adminDrop(drop.get(), engine.stats(parts[1]).orElse(null)));
+        } else if (parts.length == 3 && parts[0].equals("drops") && parts[2].equals("draw")) {
+            if (!x.allow("POST") || !mayChange(x, operator)) {
+                return;
+            }
+            Drops engine = engine(x);
+            if (engine == null) {
+                return;
+            }
+            Optional<Drop> drop = engine.find(parts[1]);
+            if (drop.isEmpty()) {
+                x.problem("drop-not-found", "Drop not found", 404, "There is no drop " + parts[1] + ".");
+                return;
+            }
+            if (drop.get().spec().kind() != io.dropwise.api.drops.DropKind.DRAW) {
+                x.problem("not-a-draw", "Not a draw drop", 409, "Drop " + parts[1] + " hands out stock; it has no draw.");
+                return;
+            }
+            LOG.info("Operator {} runs the draw of drop {}", operator.name(), parts[1]);
+            x.write(200, Views.draw(engine.draw(parts[1]).orElseThrow()));
+        } else {
+            x.problem("not-found", "Not found", 404, "There is no resource at " + x.request.getRequestURI() + ".");
+        }
+    }
+
+    private static boolean mayChange(HttpExchange x, Operator operator) throws IOException {
+        if (operator.role().mayChange()) {
+            return true;
+        }
+        x.problem("forbidden", "Forbidden", 403, "The " + operator.name() + " account may read but not change anything.");
+        return false;
+    }
+
+    private void create(HttpExchange x, Drops engine, Operator operator) throws IOException {
+        byte[] body = x.jsonBody();
+        if (body == null) {
+            return;
+        }
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        } catch (JacksonException e) {
+            x.problem("malformed-json", "Malformed JSON", 400, "The body is not valid JSON: " + e.getOriginalMessage());
+            return;
+        }
+        DropSpecParser parser = new DropSpecParser(json);
+        DropSpec spec = parser.parse(tree);
+        if (spec == null) {
+            x.problem("invalid-drop", "Invalid drop", 400, "Some fields are missing or wrong; see errors.",
+                    Map.of("errors", parser.errors()));
+            return;
+        }
+        try {
+            Drop drop = engine.create(spec);
+            LOG.info("Operator {} created drop {}", operator.name(), drop.id());
+            x.response.setHeader("Location", x.request.getContextPath() + "/admin/v1/drops/" + drop.id());
+            x.write(201, Views.adminDrop(drop, null));
+        } catch (InvalidDropException e) {
+            x.problem("invalid-drop", "Invalid drop", 400, "Some fields are missing or wrong; see errors.", Map.of("errors", e.errors()));
+        }
+    }
+
+    private Drops engine(HttpExchange x) throws IOException {
+        Drops engine = drops;
+        if (engine == null) {
+            unavailable(x, "The claims engine is unavailable right now; retry shortly.");
+        }
+        return engine;
+    }
+}

@@ -1,0 +1,114 @@
+package io.dropwise.http.internal;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.dropwise.api.customer.Tier;
+import io.dropwise.api.drops.Claim;
+import io.dropwise.api.drops.DrawResult;
+import io.dropwise.api.drops.Drop;
+import io.dropwise.api.drops.DropKind;
+import io.dropwise.api.drops.DropSpec;
+import io.dropwise.api.drops.DropStats;
+import io.dropwise.api.drops.DropView;
+
+/** The JSON shapes of the APIs (documented in docs/api.md and openapi.json). */
+final class Views {
+
+    private Views() {
+    }
+
+    static Map<String, Object> customerDrop(DropView v) {
+        Drop d = v.drop();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("title", d.spec().title());
+        m.put("reward", d.spec().reward());
+        m.put("kind", d.spec().kind().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("state", v.state().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("opensAt", v.opensAt().toString());
+        m.put("closesAt", str(d.spec().closesAt()));
+        if (d.spec().kind() == DropKind.STOCK) {
+            m.put("stock", d.spec().stock());
+            m.put("remaining", v.remaining());
+        } else {
+            m.put("winners", d.spec().winners());
+            m.put("seedHash", d.seedHash());
+        }
+        m.put("perCustomerLimit", d.spec().perCustomerLimit());
+        return m;
+    }
+
+    static Map<String, Object> adminDrop(Drop d, DropStats stats) {
+        DropSpec s = d.spec();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("title", s.title());
+        m.put("reward", s.reward());
+        m.put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("stock", s.stock());
+        m.put("winners", s.winners());
+        m.put("opensAt", s.opensAt().toString());
+        Map<String, Object> offsets = new LinkedHashMap<>();
+        Map<String, Object> opens = new LinkedHashMap<>();
+        for (Tier t : Tier.values()) {
+            offsets.put(t.wireName(), s.tierOffsets().get(t).toString());
+            opens.put(t.wireName(), d.opensAt(t).toString());
+        }
+        m.put("tierOffsets", offsets);
+        m.put("opensAtPerTier", opens);
+        m.put("closesAt", str(s.closesAt()));
+        m.put("perCustomerLimit", s.perCustomerLimit());
+        m.put("rules", s.rules().stream().map(r -> Map.of("type", r.type(), "params", r.params())).toList());
+        m.put("onRuleFailure", s.onRuleFailure().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("seedHash", d.seedHash());
+        m.put("createdAt", d.createdAt().toString());
+        m.put("drawnAt", str(d.drawnAt()));
+        if (stats != null) {
+            Map<String, Object> st = new LinkedHashMap<>();
+            st.put("claimed", stats.claimed());
+            st.put("remaining", stats.remaining());
+            st.put("entries", stats.entries());
+            st.put("perTier", stats.perTier());
+            m.put("stats", st);
+        }
+        return m;
+    }
+
+    static Map<String, Object> claim(Claim c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("claimId", c.claimId());
+        m.put("dropId", c.dropId());
+        m.put("status", c.status().wireName());
+        return m;
+    }
+
+    static Map<String, Object> myClaim(Claim c) {
+        Map<String, Object> m = claim(c);
+        m.put("createdAt", c.createdAt().toString());
+        return m;
+    }
+
+    static Map<String, Object> draw(DrawResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dropId", r.dropId());
+        m.put("drawnAt", r.drawnAt().toString());
+        m.put("seed", r.seed());
+        m.put("seedHash", r.seedHash());
+        m.put("entryCount", r.entries().size());
+        m.put("winners", r.winners());
+        m.put("entries", r.entries());
+        m.put("algorithm", r.algorithm());
+        m.put("verify", List.of(
+                "Check that SHA-256(hex-decoded seed) equals seedHash, published before the drop opened.",
+                "Compute your entry id: hex(SHA-256(UTF-8(dropId + \":\" + yourCustomerId))) and find it in entries.",
+                "For every entry compute hex(SHA-256(seedBytes || UTF-8(entryId))), sort by it (then by entryId), take the first winners."));
+        return m;
+    }
+
+    private static String str(Instant i) {
+        return i == null ? null : i.toString();
+    }
+}
