@@ -1,0 +1,170 @@
+package io.dropwise.claims.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.dropwise.api.customer.Customer;
+import io.dropwise.api.customer.Tier;
+import io.dropwise.api.drops.ClaimResult;
+import io.dropwise.api.drops.ClaimResult.Reason;
+import io.dropwise.api.drops.ClaimStatus;
+import io.dropwise.api.drops.DrawResult;
+import io.dropwise.api.drops.Drop;
+import io.dropwise.api.drops.DropKind;
+import io.dropwise.api.drops.DropSpec;
+import io.dropwise.api.drops.DropState;
+import io.dropwise.api.drops.InvalidDropException;
+import io.dropwise.api.drops.RuleFailurePolicy;
+
+class ClaimsEngineTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-27T09:00:00Z");
+
+    private final MemoryClaimStore store = new MemoryClaimStore();
+    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+    private final ClaimsEngine engine = new ClaimsEngine(store, clock);
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        engine.deactivate();
+    }
+
+    private static Customer customer(String id, Tier tier) {
+        return new Customer(id, tier, Set.of(), Map.of());
+    }
+
+    private Drop stockDrop(int stock) throws InvalidDropException {
+        return engine.create(new DropSpec("Tickets", "Two tickets", DropKind.STOCK, stock, null, T0, Map.of(), null, 1, List.of(),
+                RuleFailurePolicy.DENY));
+    }
+
+    @Test
+    void tierWindowsOpenInTurn() throws Exception {
+        Drop drop = stockDrop(10);
+        assertEquals(T0.plus(Duration.ofMinutes(15)), drop.opensAt(Tier.VIP));
+        now.set(T0.plusSeconds(60));
+        assertInstanceOf(ClaimResult.Accepted.class, engine.claim(customer("e", Tier.EMPLOYEE), drop.id(), "k"));
+        ClaimResult.Refused vip = (ClaimResult.Refused) engine.claim(customer("v", Tier.VIP), drop.id(), "k");
+        assertEquals(Reason.NOT_OPEN_FOR_TIER, vip.reason());
+        assertEquals(T0.plus(Duration.ofMinutes(15)), vip.opensAt());
+        assertEquals(DropState.UPCOMING, engine.visibleTo(customer("s", Tier.STANDARD)).get(0).state());
+
+        now.set(T0.plus(Duration.ofMinutes(15)));
+        assertInstanceOf(ClaimResult.Accepted.class, engine.claim(customer("v", Tier.VIP), drop.id(), "k"));
+        assertEquals(Reason.NOT_OPEN_FOR_TIER, ((ClaimResult.Refused) engine.claim(customer("s", Tier.STANDARD), drop.id(), "k")).reason());
+        now.set(T0.plus(Duration.ofMinutes(30)));
+        assertInstanceOf(ClaimResult.Accepted.class, engine.claim(customer("s", Tier.STANDARD), drop.id(), "k"));
+    }
+
+    @Test
+    void aRetryGetsTheFirstAnswerEvenWhenSoldOut() throws Exception {
+        Drop drop = stockDrop(1);
+        ClaimResult.Accepted first = (ClaimResult.Accepted) engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "key-1");
+        assertEquals(ClaimStatus.CLAIMED, first.claim().status());
+        assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer("b", Tier.EMPLOYEE), drop.id(), "key-1")).reason());
+        int commits = store.commits;
+        // sold out is now known in memory: answered without a write, but a retry still gets its claim
+        assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer("c", Tier.EMPLOYEE), drop.id(), "x")).reason());
+        ClaimResult.Accepted retry = (ClaimResult.Accepted) engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "key-1");
+        assertTrue(retry.replay());
+        assertEquals(first.claim().claimId(), retry.claim().claimId());
+        assertEquals(commits, store.commits);
+        assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "key-2")).reason());
+
+        Drop roomy = stockDrop(5);
+        assertInstanceOf(ClaimResult.Accepted.class, engine.claim(customer("a", Tier.EMPLOYEE), roomy.id(), "key-1"));
+        assertEquals(Reason.ALREADY_CLAIMED, ((ClaimResult.Refused) engine.claim(customer("a", Tier.EMPLOYEE), roomy.id(), "key-2")).reason());
+    }
+
+    @Test
+    void unknownClosedAndUnavailableAreSaidSo() throws Exception {
+        assertEquals(Reason.NOT_FOUND, ((ClaimResult.Refused) engine.claim(customer("a", Tier.VIP), "d-none", "k")).reason());
+        Drop closing = engine.create(new DropSpec("Soon gone", "A mug", DropKind.STOCK, 5, null, T0, Map.of(), T0.plusSeconds(10), 1,
+                List.of(), RuleFailurePolicy.DENY));
+        now.set(T0.plusSeconds(10));
+        assertEquals(Reason.CLOSED, ((ClaimResult.Refused) engine.claim(customer("a", Tier.EMPLOYEE), closing.id(), "k")).reason());
+        Drop open = stockDrop(5);
+        store.down = true;
+        assertEquals(Reason.UNAVAILABLE, ((ClaimResult.Refused) engine.claim(customer("a", Tier.EMPLOYEE), open.id(), "k")).reason());
+        store.down = false;
+        assertInstanceOf(ClaimResult.Accepted.class, engine.claim(customer("a", Tier.EMPLOYEE), open.id(), "k"));
+    }
+
+    @Test
+    void badSpecificationsAreRefusedPerField() {
+        InvalidDropException e = assertThrows(InvalidDropException.class, () -> engine.create(new DropSpec(" ", "x", DropKind.STOCK, 0, 3,
+                T0, Map.of(Tier.VIP, Duration.ofMinutes(-1)), T0.minusSeconds(1), 0, List.of(new DropSpec.RuleRef("card-product", Map.of())),
+                RuleFailurePolicy.SKIP)));
+        assertEquals(Set.of("title", "stock", "winners", "tierOffsets.vip", "closesAt", "perCustomerLimit", "rules[0].type"),
+                e.errors().keySet());
+    }
+
+    @Test
+    void theDrawIsVerifiableFromThePublishedData() throws Exception {
+        Drop drop = engine.create(new DropSpec("Beach trip", "A week for two", DropKind.DRAW, null, 3, T0, Map.of(Tier.STANDARD, Duration.ZERO),
+                null, 1, List.of(), RuleFailurePolicy.DENY));
+        List<String> customers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            customers.add("customer-" + i);
+            ClaimResult.Accepted a = (ClaimResult.Accepted) engine.claim(customer("customer-" + i, Tier.STANDARD), drop.id(), "k");
+            assertEquals(ClaimStatus.ENTERED, a.claim().status());
+        }
+        assertTrue(engine.drawResult(drop.id()).isEmpty());
+        DrawResult result = engine.draw(drop.id()).orElseThrow();
+        assertEquals(result, engine.draw(drop.id()).orElseThrow(), "a draw runs once");
+
+        // independent check, from the published data only
+        HexFormat hex = HexFormat.of();
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        assertEquals(drop.seedHash(), hex.formatHex(sha.digest(hex.parseHex(result.seed()))));
+        TreeMap<String, String> byTicket = new TreeMap<>();
+        List<String> entries = new ArrayList<>();
+        for (String c : customers) {
+            String entry = hex.formatHex(sha.digest((drop.id() + ":" + c).getBytes(StandardCharsets.UTF_8)));
+            entries.add(entry);
+            sha.update(hex.parseHex(result.seed()));
+            byTicket.put(hex.formatHex(sha.digest(entry.getBytes(StandardCharsets.UTF_8))) + entry, entry);
+        }
+        entries.sort(null);
+        assertEquals(entries, result.entries());
+        assertEquals(byTicket.values().stream().limit(3).toList(), result.winners());
+        assertEquals(3, customers.stream().filter(c -> store.claimsOf(c).get(0).status() == ClaimStatus.WON).count());
+        assertEquals(Reason.CLOSED, ((ClaimResult.Refused) engine.claim(customer("late", Tier.STANDARD), drop.id(), "k")).reason());
+        assertThrows(IllegalStateException.class, () -> engine.draw(stockDrop(1).id()));
+    }
+}
