@@ -52,7 +52,7 @@ import io.dropwise.api.store.StoreUnavailableException;
  * <p>What it keeps in memory is a cache that the store can always rebuild: drop definitions,
  * drops seen sold out, and claimed counts (refreshed at most every second).
  */
-@Component(service = Drops.class)
+@Component(service = Drops.class, immediate = true)
 public final class ClaimsEngine implements Drops {
 
     static final int MAX_BATCH = 512;

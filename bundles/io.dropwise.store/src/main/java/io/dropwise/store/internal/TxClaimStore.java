@@ -32,7 +32,7 @@ import io.dropwise.api.store.ClaimWrite;
  * The {@link ClaimStore} service: {@link SqlClaimStore} on a pooled connection from Aries
  * Transaction Control. Configured by {@link StoreSettings}; migrates the schema when it activates.
  */
-@Component(configurationPid = TxClaimStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(configurationPid = TxClaimStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 public final class TxClaimStore implements ClaimStore {
 
     static final String PID = "io.dropwise.store";
