@@ -74,6 +74,12 @@ public final class ClaimsEngine implements Drops {
     private record Counts(Map<String, Integer> claimed, long readAtMillis) {
     }
 
+    /** The list of drops, read from the store at most once a second (other instances create drops too). */
+    private record Listing(List<Drop> drops, long readAtMillis) {
+    }
+
+    private volatile Listing listing = new Listing(List.of(), 0);
+
     @Activate
     public ClaimsEngine(@Reference ClaimStore store) {
         this(store, Clock.systemUTC());
@@ -116,6 +122,7 @@ public final class ClaimsEngine implements Drops {
         Drop drop = new Drop("d-" + HEX.formatHex(id), complete, DrawAlgorithm.seedHash(seedHex), clock.instant(), null);
         store.insertDrop(drop, seedHex);
         drops.put(drop.id(), drop);
+        listing = new Listing(List.of(), 0);
         LOG.info("Drop {} created: {} ({} {})", drop.id(), complete.title(), complete.kind(),
                 complete.kind() == DropKind.STOCK ? complete.stock() + " units" : complete.winners() + " winners");
         return drop;
@@ -123,9 +130,15 @@ public final class ClaimsEngine implements Drops {
 
     @Override
     public List<Drop> all() {
-        List<Drop> all = store.drops();
-        all.forEach(d -> drops.put(d.id(), d));
-        return all;
+        Listing l = listing;
+        long now = System.currentTimeMillis();
+        if (now - l.readAtMillis() > COUNTS_TTL_MILLIS) {
+            List<Drop> all = store.drops();
+            all.forEach(d -> drops.put(d.id(), d));
+            l = new Listing(List.copyOf(all), now);
+            listing = l;
+        }
+        return l.drops();
     }
 
     @Override
@@ -284,6 +297,7 @@ public final class ClaimsEngine implements Drops {
         ClaimStore.DrawRecord record = store.draw(dropId, entrants -> winningCustomers(dropId, seed, entrants, drop.spec().winners()),
                 clock.instant());
         drops.remove(dropId);
+        listing = new Listing(List.of(), 0);
         LOG.info("Drop {} drawn: {} winner(s) among {} entries", dropId, record.winners().size(), record.entrants().size());
         return Optional.of(result(drop, seed, record));
     }
