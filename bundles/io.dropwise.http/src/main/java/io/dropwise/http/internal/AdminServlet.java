@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -30,11 +28,7 @@ import io.dropwise.api.drops.Drops;
 import io.dropwise.api.drops.InvalidDropException;
 import io.dropwise.api.operator.Operator;
 import io.dropwise.api.operator.OperatorAuthenticator;
-import io.dropwise.api.store.StoreUnavailableException;
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The operators' API under {@code /admin/v1}: HTTP Basic with an operator account; {@code admin}
@@ -43,15 +37,11 @@ import jakarta.servlet.http.HttpServletResponse;
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/admin/v1/*")
 @HttpWhiteboardServletName("dropwise-admin-v1")
-public final class AdminServlet extends HttpServlet {
+public final class AdminServlet extends DrainingServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
 
-    private final transient ObjectMapper json = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private final transient InFlightRequests inFlight = new InFlightRequests();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Drops drops;
@@ -59,47 +49,23 @@ public final class AdminServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile OperatorAuthenticator operators;
 
+    public AdminServlet() {
+        super(new ObjectMapper()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
-        inFlight.drain(ApiServlet.DRAIN_SECONDS, TimeUnit.SECONDS);
+        drain();
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HttpExchange x = new HttpExchange(json, request, response);
-        if (!inFlight.enter()) {
-            response.setHeader("Connection", "close");
-            unavailable(x, "The server is stopping or being upgraded; retry shortly.");
-            return;
+    void handle(HttpExchange x) throws IOException {
+        Operator operator = operator(x);
+        if (operator != null) {
+            route(x, operator);
         }
-        try {
-            Operator operator = operator(x);
-            if (operator != null) {
-                route(x, operator);
-            }
-        } catch (IOException e) {
-            LOG.debug("Client went away during {} {}", request.getMethod(), request.getRequestURI(), e);
-        } catch (StoreUnavailableException e) {
-            LOG.warn("{} {}: store unavailable: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
-            if (!response.isCommitted()) {
-                response.reset();
-                unavailable(x, "The database cannot be reached right now; retry shortly.");
-            }
-        } catch (RuntimeException e) {
-            String incident = UUID.randomUUID().toString();
-            LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getRequestURI(), incident, e);
-            if (!response.isCommitted()) {
-                response.reset();
-                x.problem("internal", "Internal error", 500, "The server could not answer; see the log for incident " + incident + ".");
-            }
-        } finally {
-            inFlight.exit();
-        }
-    }
-
-    private static void unavailable(HttpExchange x, String detail) throws IOException {
-        x.response.setHeader("Retry-After", "5");
-        x.problem("unavailable", "Service unavailable", 503, detail);
     }
 
     private Operator operator(HttpExchange x) throws IOException {
@@ -152,12 +118,10 @@ public final class AdminServlet extends HttpServlet {
             if (engine == null) {
                 return;
             }
-            Optional<Drop> drop = engine.find(parts[1]);
-            if (drop.isEmpty()) {
-                x.problem("drop-not-found", "Drop not found", 404, "There is no drop " + parts[1] + ".");
-                return;
+            Drop drop = find(x, engine, parts[1]);
+            if (drop != null) {
+                x.write(200, Views.adminDrop(drop, engine.stats(parts[1]).orElse(null)));
             }
-            x.write(200, Views.adminDrop(drop.get(), engine.stats(parts[1]).orElse(null)));
         } else if (parts.length == 3 && parts[0].equals("drops") && parts[2].equals("draw")) {
             if (!x.allow("POST") || !mayChange(x, operator)) {
                 return;
@@ -166,12 +130,11 @@ public final class AdminServlet extends HttpServlet {
             if (engine == null) {
                 return;
             }
-            Optional<Drop> drop = engine.find(parts[1]);
-            if (drop.isEmpty()) {
-                x.problem("drop-not-found", "Drop not found", 404, "There is no drop " + parts[1] + ".");
+            Drop drop = find(x, engine, parts[1]);
+            if (drop == null) {
                 return;
             }
-            if (drop.get().spec().kind() != io.dropwise.api.drops.DropKind.DRAW) {
+            if (drop.spec().kind() != io.dropwise.api.drops.DropKind.DRAW) {
                 x.problem("not-a-draw", "Not a draw drop", 409, "Drop " + parts[1] + " hands out stock; it has no draw.");
                 return;
             }
@@ -180,6 +143,16 @@ public final class AdminServlet extends HttpServlet {
         } else {
             x.problem("not-found", "Not found", 404, "There is no resource at " + x.request.getRequestURI() + ".");
         }
+    }
+
+    /** @return the drop, or {@code null} after answering 404 */
+    private static Drop find(HttpExchange x, Drops engine, String dropId) throws IOException {
+        Optional<Drop> drop = engine.find(dropId);
+        if (drop.isEmpty()) {
+            x.problem("drop-not-found", "Drop not found", 404, "There is no drop " + dropId + ".");
+            return null;
+        }
+        return drop.get();
     }
 
     private static boolean mayChange(HttpExchange x, Operator operator) throws IOException {

@@ -3,8 +3,6 @@ package io.dropwise.http.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -28,11 +26,7 @@ import io.dropwise.api.customer.TokenVerifier;
 import io.dropwise.api.drops.ClaimResult;
 import io.dropwise.api.drops.DrawResult;
 import io.dropwise.api.drops.Drops;
-import io.dropwise.api.store.StoreUnavailableException;
 import jakarta.servlet.Servlet;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The customer and status API under {@code /api/v1}, one HTTP Whiteboard servlet (see
@@ -43,22 +37,19 @@ import jakarta.servlet.http.HttpServletResponse;
  * the status endpoint keeps answering.
  *
  * <p>When the component is deactivated (bundle stop, upgrade, server shutdown) it stops taking
- * requests and waits up to {@link #DRAIN_SECONDS} for the running ones to finish.
+ * requests and waits for the running ones to finish ({@link DrainingServlet}).
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/v1/*")
 @HttpWhiteboardServletName("dropwise-api-v1")
-public final class ApiServlet extends HttpServlet {
+public final class ApiServlet extends DrainingServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
 
-    static final long DRAIN_SECONDS = 10;
     static final int MAX_IDEMPOTENCY_KEY = 200;
 
     private final transient BundleContext context;
-    private final transient ObjectMapper json = new ObjectMapper();
-    private final transient InFlightRequests inFlight = new InFlightRequests();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Drops drops;
@@ -68,50 +59,18 @@ public final class ApiServlet extends HttpServlet {
 
     @Activate
     public ApiServlet(BundleContext context) {
+        super(new ObjectMapper());
         this.context = context;
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        int left = inFlight.drain(DRAIN_SECONDS, TimeUnit.SECONDS);
-        if (left > 0) {
-            LOG.warn("Stopped the API with {} request(s) still running after {} s", left, DRAIN_SECONDS);
-        }
+        drain();
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HttpExchange x = new HttpExchange(json, request, response);
-        if (!inFlight.enter()) {
-            response.setHeader("Connection", "close");
-            unavailable(x, "The server is stopping or being upgraded; retry shortly.");
-            return;
-        }
-        try {
-            route(x);
-        } catch (IOException e) {
-            LOG.debug("Client went away during {} {}", request.getMethod(), request.getRequestURI(), e);
-        } catch (StoreUnavailableException e) {
-            LOG.warn("{} {}: store unavailable: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
-            if (!response.isCommitted()) {
-                response.reset();
-                unavailable(x, "Claims cannot be read or recorded right now; retry shortly.");
-            }
-        } catch (RuntimeException e) {
-            String incident = UUID.randomUUID().toString();
-            LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getRequestURI(), incident, e);
-            if (!response.isCommitted()) {
-                response.reset();
-                x.problem("internal", "Internal error", 500, "The server could not answer; the operators can trace incident " + incident + ".");
-            }
-        } finally {
-            inFlight.exit();
-        }
-    }
-
-    private static void unavailable(HttpExchange x, String detail) throws IOException {
-        x.response.setHeader("Retry-After", "5");
-        x.problem("unavailable", "Service unavailable", 503, detail);
+    void handle(HttpExchange x) throws IOException {
+        route(x);
     }
 
     private void route(HttpExchange x) throws IOException {
