@@ -11,9 +11,10 @@ import java.util.List;
  * @param seedHash hex SHA-256 of the seed, published when the drop was created
  * @param entries the hashed ids of every entry, sorted
  * @param winners the hashed ids of the winners, in draw order
+ * @param winnerCount how many winners the drop asked for (fewer win when there are fewer entries)
  * @param drawnAt when it ran
  * @param algorithm how the winners follow from the seed and the entries
  */
 public record DrawResult(String dropId, String seed, String seedHash, List<String> entries, List<String> winners,
-        Instant drawnAt, String algorithm) {
+        int winnerCount, Instant drawnAt, String algorithm) {
 }

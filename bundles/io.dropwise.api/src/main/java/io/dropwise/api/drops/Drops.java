@@ -39,7 +39,8 @@ public interface Drops {
     /**
      * Runs the draw of a draw drop once; later calls return the same result.
      *
-     * @throws IllegalStateException when the drop is not a draw drop
+     * @throws IllegalStateException when the drop is not a draw drop, or still takes entries (before
+     *         its last tier opened, or before its {@code closesAt}); the message says which
      */
     Optional<DrawResult> draw(String dropId);
 

@@ -293,9 +293,20 @@ public final class ClaimsEngine implements Drops {
         if (drop.spec().kind() != DropKind.DRAW) {
             throw new IllegalStateException("drop " + dropId + " is a stock drop; only draw drops are drawn");
         }
+        Instant now = clock.instant();
+        if (drop.drawnAt() == null) {
+            Instant lastOpening = java.util.Arrays.stream(Tier.values()).map(drop::opensAt).max(Instant::compareTo).orElseThrow();
+            if (now.isBefore(lastOpening)) {
+                throw new IllegalStateException("drop " + dropId + " opens to every tier only at " + lastOpening
+                        + "; draw it after that, so that every tier could enter");
+            }
+            if (drop.spec().closesAt() != null && now.isBefore(drop.spec().closesAt())) {
+                throw new IllegalStateException("drop " + dropId + " takes entries until " + drop.spec().closesAt() + "; draw it after that");
+            }
+        }
         String seed = store.seed(dropId).orElseThrow();
         ClaimStore.DrawRecord record = store.draw(dropId, entrants -> winningCustomers(dropId, seed, entrants, drop.spec().winners()),
-                clock.instant());
+                now);
         drops.remove(dropId);
         listing = new Listing(List.of(), 0);
         LOG.info("Drop {} drawn: {} winner(s) among {} entries", dropId, record.winners().size(), record.entrants().size());
@@ -323,6 +334,7 @@ public final class ClaimsEngine implements Drops {
     private static DrawResult result(Drop drop, String seed, ClaimStore.DrawRecord record) {
         List<String> entries = record.entrants().stream().map(c -> DrawAlgorithm.entryId(drop.id(), c)).sorted().toList();
         List<String> winners = DrawAlgorithm.winners(seed, entries, drop.spec().winners());
-        return new DrawResult(drop.id(), seed, drop.seedHash(), entries, winners, record.drawnAt(), DrawAlgorithm.DESCRIPTION);
+        return new DrawResult(drop.id(), seed, drop.seedHash(), entries, winners, drop.spec().winners(), record.drawnAt(),
+                DrawAlgorithm.DESCRIPTION);
     }
 }

@@ -50,8 +50,18 @@ final class DropValidator {
                 errors.put("tierOffsets." + tier.wireName(), "must be from 0 to " + MAX_OFFSET.toDays() + " days");
             }
         });
-        if (spec.closesAt() != null && spec.opensAt() != null && !spec.closesAt().isAfter(spec.opensAt())) {
-            errors.put("closesAt", "must be after opensAt");
+        if (spec.closesAt() != null && spec.opensAt() != null) {
+            java.time.Instant lastOpening = spec.opensAt();
+            for (io.dropwise.api.customer.Tier tier : io.dropwise.api.customer.Tier.values()) {
+                java.time.Instant opens = spec.opensAt().plus(spec.tierOffsets().getOrDefault(tier, DropSpec.DEFAULT_TIER_OFFSETS.get(tier)));
+                lastOpening = opens.isAfter(lastOpening) ? opens : lastOpening;
+            }
+            if (!spec.closesAt().isAfter(lastOpening)) {
+                errors.put("closesAt", "must be after the last tier opens (" + lastOpening + ")");
+            }
+        }
+        if (spec.kind() == DropKind.DRAW && spec.perCustomerLimit() != 1) {
+            errors.put("perCustomerLimit", "a draw takes one entry per customer");
         }
         if (spec.perCustomerLimit() < 1 || spec.perCustomerLimit() > MAX_LIMIT) {
             errors.put("perCustomerLimit", "must be from 1 to " + MAX_LIMIT);

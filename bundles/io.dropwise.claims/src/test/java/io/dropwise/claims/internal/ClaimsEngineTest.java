@@ -114,7 +114,8 @@ class ClaimsEngineTest {
     @Test
     void unknownClosedAndUnavailableAreSaidSo() throws Exception {
         assertEquals(Reason.NOT_FOUND, ((ClaimResult.Refused) engine.claim(customer("a", Tier.VIP), "d-none", "k")).reason());
-        Drop closing = engine.create(new DropSpec("Soon gone", "A mug", DropKind.STOCK, 5, null, T0, Map.of(), T0.plusSeconds(10), 1,
+        Map<Tier, Duration> allAtOnce = Map.of(Tier.EMPLOYEE, Duration.ZERO, Tier.VIP, Duration.ZERO, Tier.STANDARD, Duration.ZERO);
+        Drop closing = engine.create(new DropSpec("Soon gone", "A mug", DropKind.STOCK, 5, null, T0, allAtOnce, T0.plusSeconds(10), 1,
                 List.of(), RuleFailurePolicy.DENY));
         now.set(T0.plusSeconds(10));
         assertEquals(Reason.CLOSED, ((ClaimResult.Refused) engine.claim(customer("a", Tier.EMPLOYEE), closing.id(), "k")).reason());
@@ -127,6 +128,9 @@ class ClaimsEngineTest {
 
     @Test
     void badSpecificationsAreRefusedPerField() {
+        InvalidDropException draw = assertThrows(InvalidDropException.class, () -> engine.create(new DropSpec("t", "r", DropKind.DRAW, null, 3,
+                T0, Map.of(), null, 2, List.of(), RuleFailurePolicy.DENY)));
+        assertEquals(Set.of("perCustomerLimit"), draw.errors().keySet());
         InvalidDropException e = assertThrows(InvalidDropException.class, () -> engine.create(new DropSpec(" ", "x", DropKind.STOCK, 0, 3,
                 T0, Map.of(Tier.VIP, Duration.ofMinutes(-1)), T0.minusSeconds(1), 0, List.of(new DropSpec.RuleRef("card-product", Map.of())),
                 RuleFailurePolicy.SKIP)));
@@ -145,7 +149,11 @@ class ClaimsEngineTest {
             assertEquals(ClaimStatus.ENTERED, a.claim().status());
         }
         assertTrue(engine.drawResult(drop.id()).isEmpty());
+        IllegalStateException early = assertThrows(IllegalStateException.class, () -> engine.draw(drop.id()));
+        assertTrue(early.getMessage().contains("opens to every tier only at " + T0.plus(Duration.ofMinutes(15))), early.getMessage());
+        now.set(T0.plus(Duration.ofMinutes(15)));
         DrawResult result = engine.draw(drop.id()).orElseThrow();
+        assertEquals(3, result.winnerCount());
         assertEquals(result, engine.draw(drop.id()).orElseThrow(), "a draw runs once");
 
         // independent check, from the published data only

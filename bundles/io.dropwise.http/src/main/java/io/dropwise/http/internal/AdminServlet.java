@@ -138,8 +138,12 @@ public final class AdminServlet extends DrainingServlet {
                 x.problem("not-a-draw", "Not a draw drop", 409, "Drop " + parts[1] + " hands out stock; it has no draw.");
                 return;
             }
-            LOG.info("Operator {} runs the draw of drop {}", operator.name(), parts[1]);
-            x.write(200, Views.draw(engine.draw(parts[1]).orElseThrow()));
+            try {
+                x.write(200, Views.draw(engine.draw(parts[1]).orElseThrow()));
+                LOG.info("Operator {} ran the draw of drop {}", operator.name(), parts[1]);
+            } catch (IllegalStateException tooEarly) {
+                x.problem("draw-too-early", "Too early to draw", 409, tooEarly.getMessage() + ".");
+            }
         } else {
             x.problem("not-found", "Not found", 404, "There is no resource at " + x.request.getRequestURI() + ".");
         }

@@ -166,13 +166,18 @@ public final class ApiServlet extends DrainingServlet {
         if (engine == null) {
             return;
         }
-        if (engine.find(dropId).isEmpty()) {
+        java.util.Optional<io.dropwise.api.drops.Drop> drop = engine.find(dropId);
+        if (drop.isEmpty()) {
             x.problem("drop-not-found", "Drop not found", 404, "There is no drop " + dropId + ".");
+            return;
+        }
+        if (drop.get().spec().kind() != io.dropwise.api.drops.DropKind.DRAW) {
+            x.problem("not-a-draw", "Not a draw drop", 409, "Drop " + dropId + " hands out stock; it has no draw.");
             return;
         }
         java.util.Optional<DrawResult> result = engine.drawResult(dropId);
         if (result.isEmpty()) {
-            x.problem("not-drawn", "Not drawn yet", 409, "This drop has not been drawn (or is not a draw drop).");
+            x.problem("not-drawn", "Not drawn yet", 409, "This drop has not been drawn yet.");
             return;
         }
         x.write(200, Views.draw(result.get()));

@@ -167,6 +167,14 @@ final class DropSpecParser {
             JsonNode r = n.get(i);
             JsonNode type = r.get("type");
             JsonNode params = r.get("params");
+            if (r.isObject()) {
+                for (Iterator<String> names = r.fieldNames(); names.hasNext();) {
+                    String name = names.next();
+                    if (!name.equals("type") && !name.equals("params")) {
+                        errors.put("rules[" + i + "]." + name, "unknown field; a rule has type and params");
+                    }
+                }
+            }
             if (!r.isObject() || type == null || !type.isTextual() || (params != null && !params.isNull() && !params.isObject())) {
                 errors.put("rules[" + i + "]", "must be {\"type\": \"<rule type>\", \"params\": {...}}");
                 continue;

@@ -82,13 +82,12 @@ final class Views {
         m.put("claimId", c.claimId());
         m.put("dropId", c.dropId());
         m.put("status", c.status().wireName());
+        m.put("createdAt", c.createdAt().toString());
         return m;
     }
 
     static Map<String, Object> myClaim(Claim c) {
-        Map<String, Object> m = claim(c);
-        m.put("createdAt", c.createdAt().toString());
-        return m;
+        return claim(c);
     }
 
     static Map<String, Object> draw(DrawResult r) {
@@ -98,6 +97,7 @@ final class Views {
         m.put("seed", r.seed());
         m.put("seedHash", r.seedHash());
         m.put("entryCount", r.entries().size());
+        m.put("winnerCount", r.winnerCount());
         m.put("winners", r.winners());
         m.put("entries", r.entries());
         m.put("algorithm", r.algorithm());

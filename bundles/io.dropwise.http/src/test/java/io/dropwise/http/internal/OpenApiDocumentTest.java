@@ -240,7 +240,7 @@ class OpenApiDocumentTest {
         matches("Claim", Views.claim(claim));
         matches("MyClaim", Views.myClaim(claim));
         matches("DrawResult", Views.draw(new DrawResult(draw.id(), "1".repeat(64), hash, List.of("a".repeat(64), "b".repeat(64)),
-                List.of("b".repeat(64)), opens.plus(Duration.ofDays(4)), "the algorithm")));
+                List.of("b".repeat(64)), 1, opens.plus(Duration.ofDays(4)), "the algorithm")));
         matches("ServerStatus", ServerStatus.of("1.2.3", new Bundle[] {bundle("io.dropwise.http", "0.1.0", Bundle.ACTIVE)}));
         matches("BundleStatus", new ServerStatus.BundleStatus("io.dropwise.http", "0.1.0", "active"));
     }
