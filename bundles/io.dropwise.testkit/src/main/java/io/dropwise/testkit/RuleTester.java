@@ -86,7 +86,7 @@ public final class RuleTester {
 
     /** An earlier claim of the customer. */
     public RuleTester earlierClaim(String dropId, ClaimStatus status, Instant at) {
-        earlier.add(0, new Claim("claim-" + earlier.size(), dropId, customer.id(), status, "key-" + earlier.size(), at));
+        earlier.add(0, new Claim("claim-" + earlier.size(), dropId, customer.id(), status, "key-" + earlier.size(), at, ""));
         return this;
     }
 

@@ -11,7 +11,14 @@ import java.time.Instant;
  * @param status claimed or entered; won or lost after a draw
  * @param idempotencyKey the key it was made with
  * @param createdAt when it became durable
+ * @param decidedBy the rule types, and the bundle versions providing them, that allowed it, e.g.
+ *        {@code tier-window@io.dropwise.rules.builtin/0.1.0, card-product@io.dropwise.rules.builtin/0.1.0};
+ *        rules skipped by the drop's failure policy are marked {@code (skipped)}
  */
 public record Claim(String claimId, String dropId, String customerId, ClaimStatus status, String idempotencyKey,
-        Instant createdAt) {
+        Instant createdAt, String decidedBy) {
+
+    public Claim {
+        decidedBy = decidedBy == null ? "" : decidedBy;
+    }
 }

@@ -20,8 +20,17 @@ public sealed interface ClaimResult {
      * @param reason why
      * @param detail words for the customer
      * @param opensAt when the drop opens for the customer's tier ({@link Reason#NOT_OPEN_FOR_TIER} only)
+     * @param details further facts for the client (problem extension members), e.g. the rule that refused
      */
-    record Refused(Reason reason, String detail, Instant opensAt) implements ClaimResult {
+    record Refused(Reason reason, String detail, Instant opensAt, java.util.Map<String, Object> details) implements ClaimResult {
+
+        public Refused {
+            details = details == null ? java.util.Map.of() : java.util.Map.copyOf(details);
+        }
+
+        public Refused(Reason reason, String detail, Instant opensAt) {
+            this(reason, detail, opensAt, java.util.Map.of());
+        }
     }
 
     /** Why a claim was refused; each has a stable problem type name. */

@@ -34,6 +34,9 @@ public interface Drops {
     /** @return the customer's claims and entries, newest first */
     List<Claim> claimsOf(Customer customer);
 
+    /** @return every claim or entry of a drop, oldest first, with the rules that decided it (operators) */
+    List<Claim> claimsOfDrop(String dropId);
+
     Optional<DropStats> stats(String dropId);
 
     /**
@@ -46,4 +49,7 @@ public interface Drops {
 
     /** @return the result of a draw that ran, if any */
     Optional<DrawResult> drawResult(String dropId);
+
+    /** @return every rule type deployed, and every one a drop names but that is not deployed */
+    List<RuleTypeStatus> ruleTypes();
 }

@@ -12,6 +12,7 @@ import io.dropwise.api.customer.Tier;
  * @param tier the customer's tier (for per-tier counts)
  * @param idempotencyKey the key the client sent
  * @param at when the engine accepted it
+ * @param decidedBy the rules (and bundle versions) that allowed it, see {@code Claim#decidedBy()}
  */
-public record ClaimAttempt(String claimId, String customerId, Tier tier, String idempotencyKey, Instant at) {
+public record ClaimAttempt(String claimId, String customerId, Tier tier, String idempotencyKey, Instant at, String decidedBy) {
 }

@@ -21,7 +21,12 @@ import java.util.concurrent.TimeoutException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +44,8 @@ import io.dropwise.api.drops.DropStats;
 import io.dropwise.api.drops.DropView;
 import io.dropwise.api.drops.Drops;
 import io.dropwise.api.drops.InvalidDropException;
+import io.dropwise.api.drops.RuleTypeStatus;
+import io.dropwise.api.rules.RuleType;
 import io.dropwise.api.store.ClaimAttempt;
 import io.dropwise.api.store.ClaimStore;
 import io.dropwise.api.store.ClaimWrite;
@@ -65,6 +72,8 @@ public final class ClaimsEngine implements Drops {
 
     private final ClaimStore store;
     private final Clock clock;
+    private final RuleRegistry rules = new RuleRegistry();
+    private final RuleEvaluator evaluator = new RuleEvaluator(rules);
     private final SecureRandom random = new SecureRandom();
     private final ClaimBatcher batcher;
     private final Map<String, Drop> drops = new ConcurrentHashMap<>();
@@ -93,6 +102,28 @@ public final class ClaimsEngine implements Drops {
         LOG.info("Claims engine started");
     }
 
+    @Reference(service = RuleType.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addRuleType(ServiceReference<RuleType> reference, RuleType type) {
+        Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
+        RuleRegistry.Provided provided = new RuleRegistry.Provided(type, reference.getBundle().getSymbolicName(),
+                reference.getBundle().getVersion().toString(), ranking instanceof Integer r ? r : 0,
+                (Long) reference.getProperty(Constants.SERVICE_ID));
+        addRuleType(provided);
+    }
+
+    void addRuleType(RuleRegistry.Provided provided) {
+        rules.add(provided);
+        LOG.info("Rule type {} deployed", provided.label());
+    }
+
+    void removeRuleType(RuleType type) {
+        String name = RuleRegistry.safeName(type);
+        rules.remove(type);
+        evaluator.forget(type);
+        LOG.info("Rule type {} withdrawn{}", name, rules.find(name).map(p -> "; " + p.label() + " serves it now").orElse(""));
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
         batcher.stop(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -102,9 +133,8 @@ public final class ClaimsEngine implements Drops {
     @Override
     public Drop create(DropSpec spec) throws InvalidDropException {
         Map<String, String> errors = DropValidator.errors(spec);
-        for (int i = 0; i < spec.rules().size(); i++) {
-            // rule plugins arrive with the rules issue; until then a rule cannot be honoured
-            errors.putIfAbsent("rules[" + i + "].type", "no rule type '" + spec.rules().get(i).type() + "' is available");
+        if (errors.keySet().stream().noneMatch(k -> k.startsWith("rules"))) {
+            evaluator.validate(spec.rules()).forEach(errors::putIfAbsent);
         }
         if (!errors.isEmpty()) {
             throw new InvalidDropException(errors);
@@ -203,20 +233,21 @@ public final class ClaimsEngine implements Drops {
             return new ClaimResult.Refused(Reason.NOT_FOUND, "There is no drop " + dropId + ".", null);
         }
         Drop drop = found.get();
-        Instant now = clock.instant();
+        // the store keeps milliseconds: a replay must answer exactly what the first answer said
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (drop.drawnAt() != null || (drop.spec().closesAt() != null && !now.isBefore(drop.spec().closesAt()))) {
             return replayOr(drop, customer, idempotencyKey,
                     new ClaimResult.Refused(Reason.CLOSED, "This drop is closed.", null));
         }
-        Instant opensAt = drop.opensAt(customer.tier());
-        if (now.isBefore(opensAt)) {
-            return new ClaimResult.Refused(Reason.NOT_OPEN_FOR_TIER,
-                    "This drop opens for " + customer.tier().wireName() + " customers at " + opensAt + ".", opensAt);
+        RuleEvaluator.Verdict verdict = evaluator.decide(drop, customer, now, () -> store.claimsOf(customer.id()));
+        if (!verdict.allowed()) {
+            return replayOr(drop, customer, idempotencyKey, verdict.refusal());
         }
         if (soldOut.contains(dropId)) {
             return replayOr(drop, customer, idempotencyKey, soldOutRefusal());
         }
-        ClaimAttempt attempt = new ClaimAttempt(UUID.randomUUID().toString(), customer.id(), customer.tier(), idempotencyKey, now);
+        ClaimAttempt attempt = new ClaimAttempt(UUID.randomUUID().toString(), customer.id(), customer.tier(), idempotencyKey, now,
+                verdict.decidedBy());
         ClaimWrite write;
         try {
             write = batcher.submit(dropId, attempt).get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -266,6 +297,11 @@ public final class ClaimsEngine implements Drops {
     @Override
     public List<Claim> claimsOf(Customer customer) {
         return store.claimsOf(customer.id());
+    }
+
+    @Override
+    public List<Claim> claimsOfDrop(String dropId) {
+        return store.claimsOfDrop(dropId);
     }
 
     @Override
@@ -320,6 +356,24 @@ public final class ClaimsEngine implements Drops {
             return Optional.empty();
         }
         return store.drawRecord(dropId).map(r -> result(drop.get(), store.seed(dropId).orElseThrow(), r));
+    }
+
+    @Override
+    public List<RuleTypeStatus> ruleTypes() {
+        Map<String, List<String>> users = new java.util.TreeMap<>();
+        for (Drop d : all()) {
+            for (DropSpec.RuleRef ref : RuleEvaluator.rulesOf(d)) {
+                users.computeIfAbsent(ref.type(), k -> new ArrayList<>()).add(d.id());
+            }
+        }
+        for (RuleRegistry.Provided p : rules.all()) {
+            users.computeIfAbsent(RuleRegistry.safeName(p.type()), k -> new ArrayList<>());
+        }
+        List<RuleTypeStatus> out = new ArrayList<>();
+        users.forEach((name, dropIds) -> out.add(rules.find(name)
+                .map(p -> new RuleTypeStatus(name, true, p.type().description(), p.type().parameters(), p.bundle(), p.version(), dropIds))
+                .orElse(new RuleTypeStatus(name, false, null, List.of(), null, null, dropIds))));
+        return out;
     }
 
     private static List<String> winningCustomers(String dropId, String seed, List<String> entrants, int winners) {

@@ -34,6 +34,8 @@ import io.dropwise.api.drops.DropSpec;
 import io.dropwise.api.drops.DropState;
 import io.dropwise.api.drops.InvalidDropException;
 import io.dropwise.api.drops.RuleFailurePolicy;
+import io.dropwise.rules.builtin.internal.CardProductRule;
+import io.dropwise.rules.builtin.internal.TierWindowRule;
 
 class ClaimsEngineTest {
 
@@ -58,6 +60,13 @@ class ClaimsEngineTest {
         }
     };
     private final ClaimsEngine engine = new ClaimsEngine(store, clock);
+    private final TierWindowRule tierWindow = new TierWindowRule();
+    private final CardProductRule cardProduct = new CardProductRule();
+
+    {
+        engine.addRuleType(new RuleRegistry.Provided(tierWindow, "io.dropwise.rules.builtin", "0.1.0", 0, 1));
+        engine.addRuleType(new RuleRegistry.Provided(cardProduct, "io.dropwise.rules.builtin", "0.1.0", 0, 2));
+    }
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -132,10 +141,62 @@ class ClaimsEngineTest {
                 T0, Map.of(), null, 2, List.of(), RuleFailurePolicy.DENY)));
         assertEquals(Set.of("perCustomerLimit"), draw.errors().keySet());
         InvalidDropException e = assertThrows(InvalidDropException.class, () -> engine.create(new DropSpec(" ", "x", DropKind.STOCK, 0, 3,
-                T0, Map.of(Tier.VIP, Duration.ofMinutes(-1)), T0.minusSeconds(1), 0, List.of(new DropSpec.RuleRef("card-product", Map.of())),
-                RuleFailurePolicy.SKIP)));
-        assertEquals(Set.of("title", "stock", "winners", "tierOffsets.vip", "closesAt", "perCustomerLimit", "rules[0].type"),
-                e.errors().keySet());
+                T0, Map.of(Tier.VIP, Duration.ofMinutes(-1)), T0.minusSeconds(1), 0, List.of(), RuleFailurePolicy.SKIP)));
+        assertEquals(Set.of("title", "stock", "winners", "tierOffsets.vip", "closesAt", "perCustomerLimit"), e.errors().keySet());
+        InvalidDropException rules = assertThrows(InvalidDropException.class, () -> engine.create(new DropSpec("t", "r", DropKind.STOCK, 5,
+                null, T0, Map.of(), null, 1, List.of(new DropSpec.RuleRef("card-product", Map.of("cards", "GOLD")),
+                        new DropSpec.RuleRef("moon-phase", Map.of()), new DropSpec.RuleRef("tier-window", Map.of())),
+                RuleFailurePolicy.DENY)));
+        assertEquals(Set.of("rules[0].params.cards", "rules[1].type", "rules[2].type"), rules.errors().keySet());
+        assertTrue(rules.errors().get("rules[1].type").contains("not deployed"));
+    }
+
+    private Drop goldOnly(RuleFailurePolicy policy) throws InvalidDropException {
+        return engine.create(new DropSpec("Gold night", "Lounge access", DropKind.STOCK, 10, null, T0, Map.of(), null, 1,
+                List.of(new DropSpec.RuleRef("card-product", Map.of("cards", List.of("GOLD")))), policy));
+    }
+
+    @Test
+    void rulesDecideInOrderAndTheClaimRecordsWhoDecided() throws Exception {
+        Drop drop = goldOnly(RuleFailurePolicy.DENY);
+        now.set(T0.plus(Duration.ofHours(1)));
+        ClaimResult.Refused silver = (ClaimResult.Refused) engine.claim(new Customer("s", Tier.STANDARD, Set.of("SILVER"), Map.of()), drop.id(), "k");
+        assertEquals(Reason.NOT_ELIGIBLE, silver.reason());
+        assertEquals("This perk is for holders of GOLD cards.", silver.detail());
+        assertEquals("card-product", silver.details().get("rule"));
+        ClaimResult.Accepted gold = (ClaimResult.Accepted) engine.claim(new Customer("g", Tier.STANDARD, Set.of("GOLD"), Map.of()), drop.id(), "k");
+        assertEquals("tier-window@io.dropwise.rules.builtin/0.1.0, card-product@io.dropwise.rules.builtin/0.1.0", gold.claim().decidedBy());
+        assertEquals(gold.claim().decidedBy(), store.claimsOfDrop(drop.id()).get(0).decidedBy());
+    }
+
+    @Test
+    void aMissingRuleFollowsTheDropsPolicy() throws Exception {
+        Drop deny = goldOnly(RuleFailurePolicy.DENY);
+        Drop skip = goldOnly(RuleFailurePolicy.SKIP);
+        now.set(T0.plus(Duration.ofHours(1)));
+        Customer silver = new Customer("s", Tier.STANDARD, Set.of("SILVER"), Map.of());
+        engine.removeRuleType(cardProduct);
+
+        ClaimResult.Refused refused = (ClaimResult.Refused) engine.claim(silver, deny.id(), "k");
+        assertEquals(Reason.UNAVAILABLE, refused.reason());
+        assertEquals(0, store.claimsOfDrop(deny.id()).size(), "deny takes nothing");
+        ClaimResult.Accepted skipped = (ClaimResult.Accepted) engine.claim(silver, skip.id(), "k");
+        assertTrue(skipped.claim().decidedBy().contains("card-product (skipped)"), skipped.claim().decidedBy());
+        assertTrue(engine.ruleTypes().stream().anyMatch(t -> t.name().equals("card-product") && !t.present()
+                && t.dropIds().containsAll(List.of(deny.id(), skip.id()))));
+
+        // back again: normal decisions, no restart
+        engine.addRuleType(new RuleRegistry.Provided(cardProduct, "io.dropwise.rules.builtin", "0.1.1", 0, 3));
+        assertEquals(Reason.NOT_ELIGIBLE, ((ClaimResult.Refused) engine.claim(new Customer("t", Tier.STANDARD, Set.of(), Map.of()),
+                deny.id(), "k")).reason());
+        assertTrue(engine.ruleTypes().stream().anyMatch(t -> t.name().equals("card-product") && t.present() && "0.1.1".equals(t.version())));
+    }
+
+    @Test
+    void withoutTheTierWindowRuleTheDropFollowsItsPolicy() throws Exception {
+        Drop drop = stockDrop(5);
+        engine.removeRuleType(tierWindow);
+        assertEquals(Reason.UNAVAILABLE, ((ClaimResult.Refused) engine.claim(customer("e", Tier.EMPLOYEE), drop.id(), "k")).reason());
     }
 
     @Test

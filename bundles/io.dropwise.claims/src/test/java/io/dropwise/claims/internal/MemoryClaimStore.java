@@ -77,7 +77,8 @@ final class MemoryClaimStore implements ClaimStore {
                 out.add(new ClaimWrite(Outcome.SOLD_OUT, null));
             } else {
                 Claim c = new Claim(a.claimId(), dropId, a.customerId(),
-                        drop.spec().kind() == DropKind.DRAW ? ClaimStatus.ENTERED : ClaimStatus.CLAIMED, a.idempotencyKey(), a.at());
+                        drop.spec().kind() == DropKind.DRAW ? ClaimStatus.ENTERED : ClaimStatus.CLAIMED, a.idempotencyKey(), a.at(),
+                        a.decidedBy());
                 claims.add(c);
                 tiers.put(c.claimId(), a.tier().wireName());
                 out.add(new ClaimWrite(Outcome.CREATED, c));
@@ -129,7 +130,7 @@ final class MemoryClaimStore implements ClaimStore {
         List<String> winners = chooseWinners.apply(entrants);
         claims.replaceAll(c -> c.dropId().equals(dropId)
                 ? new Claim(c.claimId(), c.dropId(), c.customerId(), winners.contains(c.customerId()) ? ClaimStatus.WON : ClaimStatus.LOST,
-                        c.idempotencyKey(), c.createdAt())
+                        c.idempotencyKey(), c.createdAt(), c.decidedBy())
                 : c);
         Drop d = drops.get(dropId);
         drops.put(dropId, new Drop(d.id(), d.spec(), d.seedHash(), d.createdAt(), at));

@@ -110,6 +110,23 @@ public final class AdminServlet extends DrainingServlet {
             } else if (mayChange(x, operator)) {
                 create(x, engine, operator);
             }
+        } else if (parts.length == 1 && parts[0].equals("rules")) {
+            if (!x.allow("GET")) {
+                return;
+            }
+            Drops engine = engine(x);
+            if (engine != null) {
+                x.write(200, Map.of("rules", engine.ruleTypes().stream().map(Views::ruleType).toList()));
+            }
+        } else if (parts.length == 3 && parts[0].equals("drops") && parts[2].equals("claims")) {
+            if (!x.allow("GET")) {
+                return;
+            }
+            Drops engine = engine(x);
+            Drop drop = engine == null ? null : find(x, engine, parts[1]);
+            if (drop != null) {
+                x.write(200, Map.of("claims", engine.claimsOfDrop(parts[1]).stream().map(Views::adminClaim).toList()));
+            }
         } else if (parts.length == 2 && parts[0].equals("drops")) {
             if (!x.allow("GET")) {
                 return;

@@ -148,15 +148,21 @@ public final class ApiServlet extends DrainingServlet {
             return;
         }
         ClaimResult.Refused r = (ClaimResult.Refused) result;
+        Map<String, Object> details = new java.util.LinkedHashMap<>(r.details());
+        if (r.opensAt() != null) {
+            details.put("opensAt", r.opensAt().toString());
+        }
         switch (r.reason()) {
             case NOT_FOUND -> x.problem(r.reason().problemType(), "Drop not found", 404, r.detail());
-            case NOT_OPEN_FOR_TIER -> x.problem(r.reason().problemType(), "Not open for your tier yet", 403, r.detail(),
-                    Map.of("opensAt", r.opensAt().toString()));
-            case NOT_ELIGIBLE -> x.problem(r.reason().problemType(), "Not eligible", 403, r.detail());
+            case NOT_OPEN_FOR_TIER -> x.problem(r.reason().problemType(), "Not open for your tier yet", 403, r.detail(), details);
+            case NOT_ELIGIBLE -> x.problem(r.reason().problemType(), "Not eligible", 403, r.detail(), details);
             case ALREADY_CLAIMED -> x.problem(r.reason().problemType(), "Already claimed", 409, r.detail());
             case SOLD_OUT -> x.problem(r.reason().problemType(), "Sold out", 409, r.detail());
             case CLOSED -> x.problem(r.reason().problemType(), "Closed", 409, r.detail());
-            case UNAVAILABLE -> unavailable(x, r.detail());
+            case UNAVAILABLE -> {
+                x.response.setHeader("Retry-After", "5");
+                x.problem("unavailable", "Service unavailable", 503, r.detail(), details);
+            }
         }
     }
 

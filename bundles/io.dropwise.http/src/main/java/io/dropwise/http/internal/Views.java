@@ -13,6 +13,7 @@ import io.dropwise.api.drops.DropKind;
 import io.dropwise.api.drops.DropSpec;
 import io.dropwise.api.drops.DropStats;
 import io.dropwise.api.drops.DropView;
+import io.dropwise.api.drops.RuleTypeStatus;
 
 /** The JSON shapes of the APIs (documented in docs/api.md and openapi.json). */
 final class Views {
@@ -88,6 +89,33 @@ final class Views {
 
     static Map<String, Object> myClaim(Claim c) {
         return claim(c);
+    }
+
+    static Map<String, Object> adminClaim(Claim c) {
+        Map<String, Object> m = claim(c);
+        m.put("customerId", c.customerId());
+        m.put("idempotencyKey", c.idempotencyKey());
+        m.put("decidedBy", c.decidedBy());
+        return m;
+    }
+
+    static Map<String, Object> ruleType(RuleTypeStatus t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", t.name());
+        m.put("present", t.present());
+        m.put("description", t.description());
+        m.put("bundle", t.bundle());
+        m.put("version", t.version());
+        m.put("parameters", t.parameters().stream().map(p -> {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("name", p.name());
+            pm.put("type", p.type().name().toLowerCase(java.util.Locale.ROOT));
+            pm.put("required", p.required());
+            pm.put("description", p.description());
+            return pm;
+        }).toList());
+        m.put("drops", t.dropIds());
+        return m;
     }
 
     static Map<String, Object> draw(DrawResult r) {

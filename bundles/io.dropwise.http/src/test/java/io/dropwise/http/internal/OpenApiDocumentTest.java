@@ -52,29 +52,33 @@ class OpenApiDocumentTest {
     private static final String PROBLEM_SCHEMA = "#/components/schemas/Problem";
 
     /** Every path the servlets route, with the methods each answers (HEAD on the public GETs is implied). */
-    private static final Map<String, Set<String>> ROUTES = Map.of(
-            "/api/v1/status", Set.of("get"),
-            "/api/v1/openapi.json", Set.of("get"),
-            "/api/v1/drops", Set.of("get"),
-            "/api/v1/drops/{dropId}/claims", Set.of("post"),
-            "/api/v1/drops/{dropId}/draw", Set.of("get"),
-            "/api/v1/me/claims", Set.of("get"),
-            "/admin/v1/drops", Set.of("get", "post"),
-            "/admin/v1/drops/{dropId}", Set.of("get"),
-            "/admin/v1/drops/{dropId}/draw", Set.of("post"));
+    private static final Map<String, Set<String>> ROUTES = Map.ofEntries(
+            Map.entry("/api/v1/status", Set.of("get")),
+            Map.entry("/api/v1/openapi.json", Set.of("get")),
+            Map.entry("/api/v1/drops", Set.of("get")),
+            Map.entry("/api/v1/drops/{dropId}/claims", Set.of("post")),
+            Map.entry("/api/v1/drops/{dropId}/draw", Set.of("get")),
+            Map.entry("/api/v1/me/claims", Set.of("get")),
+            Map.entry("/admin/v1/drops", Set.of("get", "post")),
+            Map.entry("/admin/v1/drops/{dropId}", Set.of("get")),
+            Map.entry("/admin/v1/drops/{dropId}/claims", Set.of("get")),
+            Map.entry("/admin/v1/drops/{dropId}/draw", Set.of("post")),
+            Map.entry("/admin/v1/rules", Set.of("get")));
 
     /** The error statuses each operation can answer (besides 405 and 404 for wrong methods and paths). */
-    private static final Map<String, Set<String>> ERRORS = Map.of(
-            "get /api/v1/status", Set.of("500", "503"),
-            "get /api/v1/openapi.json", Set.of("404", "500", "503"),
-            "get /api/v1/drops", Set.of("401", "500", "503"),
-            "post /api/v1/drops/{dropId}/claims", Set.of("400", "401", "403", "404", "409", "500", "503"),
-            "get /api/v1/drops/{dropId}/draw", Set.of("401", "404", "409", "500", "503"),
-            "get /api/v1/me/claims", Set.of("401", "500", "503"),
-            "get /admin/v1/drops", Set.of("401", "500", "503"),
-            "post /admin/v1/drops", Set.of("400", "401", "403", "413", "415", "500", "503"),
-            "get /admin/v1/drops/{dropId}", Set.of("401", "404", "500", "503"),
-            "post /admin/v1/drops/{dropId}/draw", Set.of("401", "403", "404", "409", "500", "503"));
+    private static final Map<String, Set<String>> ERRORS = Map.ofEntries(
+            Map.entry("get /api/v1/status", Set.of("500", "503")),
+            Map.entry("get /api/v1/openapi.json", Set.of("404", "500", "503")),
+            Map.entry("get /api/v1/drops", Set.of("401", "500", "503")),
+            Map.entry("post /api/v1/drops/{dropId}/claims", Set.of("400", "401", "403", "404", "409", "500", "503")),
+            Map.entry("get /api/v1/drops/{dropId}/draw", Set.of("401", "404", "409", "500", "503")),
+            Map.entry("get /api/v1/me/claims", Set.of("401", "500", "503")),
+            Map.entry("get /admin/v1/drops", Set.of("401", "500", "503")),
+            Map.entry("post /admin/v1/drops", Set.of("400", "401", "403", "413", "415", "500", "503")),
+            Map.entry("get /admin/v1/drops/{dropId}", Set.of("401", "404", "500", "503")),
+            Map.entry("get /admin/v1/drops/{dropId}/claims", Set.of("401", "404", "500", "503")),
+            Map.entry("post /admin/v1/drops/{dropId}/draw", Set.of("401", "403", "404", "409", "500", "503")),
+            Map.entry("get /admin/v1/rules", Set.of("401", "500", "503")));
 
     private static final Set<String> OPERATION_KEYS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
@@ -229,7 +233,7 @@ class OpenApiDocumentTest {
         Drop stock = new Drop("d-0000000000000001", stockSpec, hash, opens.minusSeconds(3600), null);
         Drop draw = new Drop("d-0000000000000002", drawSpec, hash, opens.minusSeconds(3600), opens.plus(Duration.ofDays(4)));
         Map<String, Integer> perTier = Map.of("employee", 1, "vip", 2, "standard", 3);
-        Claim claim = new Claim("c1", stock.id(), "customer-1", ClaimStatus.CLAIMED, "key-1", opens.plusSeconds(5));
+        Claim claim = new Claim("c1", stock.id(), "customer-1", ClaimStatus.CLAIMED, "key-1", opens.plusSeconds(5), "tier-window@io.dropwise.rules.builtin/0.1.0");
 
         matches("CustomerDrop", Views.customerDrop(new DropView(stock, opens, DropState.OPEN, 12)));
         matches("CustomerDrop", Views.customerDrop(new DropView(draw, opens, DropState.DRAWN, null)));

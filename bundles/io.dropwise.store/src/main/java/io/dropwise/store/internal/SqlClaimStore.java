@@ -44,7 +44,7 @@ final class SqlClaimStore implements ClaimStore {
 
     private static final String DROP_COLUMNS = "id, title, reward, kind, stock, winners, opens_at, offset_employee, offset_vip, "
             + "offset_standard, closes_at, per_customer_limit, rules, on_rule_failure, seed_hash, created_at, drawn_at";
-    private static final String CLAIM_COLUMNS = "claim_id, drop_id, customer_id, status, idem_key, created_at, unit_no";
+    private static final String CLAIM_COLUMNS = "claim_id, drop_id, customer_id, status, idem_key, created_at, unit_no, decided_by";
 
     private final Transactions tx;
     private final Dialect dialect;
@@ -236,7 +236,8 @@ final class SqlClaimStore implements ClaimStore {
                     results.add(new ClaimWrite(ClaimWrite.Outcome.SOLD_OUT, null));
                 } else {
                     int unit = mine.stream().mapToInt(h -> h.unit).max().orElse(0) + 1;
-                    Held h = new Held(new Claim(a.claimId(), dropId, a.customerId(), status, a.idempotencyKey(), a.at()), unit, a.tier());
+                    Held h = new Held(new Claim(a.claimId(), dropId, a.customerId(), status, a.idempotencyKey(), a.at(), a.decidedBy()),
+                            unit, a.tier());
                     mine.add(h);
                     created.add(h);
                     claimed++;
@@ -244,8 +245,8 @@ final class SqlClaimStore implements ClaimStore {
                 }
             }
             if (!created.isEmpty()) {
-                try (PreparedStatement p = c.prepareStatement("INSERT INTO claims (claim_id, drop_id, customer_id, tier, idem_key, unit_no, status, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO claims (claim_id, drop_id, customer_id, tier, idem_key, unit_no, status, "
+                        + "created_at, decided_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (Held h : created) {
                         p.setString(1, h.claim.claimId());
                         p.setString(2, dropId);
@@ -255,6 +256,7 @@ final class SqlClaimStore implements ClaimStore {
                         p.setInt(6, h.unit);
                         p.setString(7, h.claim.status().name());
                         p.setLong(8, h.claim.createdAt().toEpochMilli());
+                        p.setString(9, h.claim.decidedBy().length() > 2000 ? h.claim.decidedBy().substring(0, 2000) : h.claim.decidedBy());
                         p.addBatch();
                     }
                     p.executeBatch();
@@ -299,7 +301,8 @@ final class SqlClaimStore implements ClaimStore {
 
     private static Claim claim(ResultSet r) throws SQLException {
         return new Claim(r.getString("claim_id"), r.getString("drop_id"), r.getString("customer_id"),
-                ClaimStatus.valueOf(r.getString("status")), r.getString("idem_key"), Instant.ofEpochMilli(r.getLong("created_at")));
+                ClaimStatus.valueOf(r.getString("status")), r.getString("idem_key"), Instant.ofEpochMilli(r.getLong("created_at")),
+                r.getString("decided_by"));
     }
 
     @Override

@@ -69,7 +69,7 @@ class SqlClaimStoreTest {
     }
 
     private static ClaimAttempt attempt(String customer, String key) {
-        return new ClaimAttempt(UUID.randomUUID().toString(), customer, Tier.STANDARD, key, NOW);
+        return new ClaimAttempt(UUID.randomUUID().toString(), customer, Tier.STANDARD, key, NOW, "tier-window@test/1.0.0");
     }
 
     @Test
@@ -104,6 +104,7 @@ class SqlClaimStoreTest {
         assertEquals(2, store.claimsOfDrop("d2").size());
         assertEquals(2, store.perTier("d2").get("standard"));
         assertEquals(w.get(0).claim(), store.claimByKey("d2", "alice", "k1").orElseThrow());
+        assertEquals("tier-window@test/1.0.0", store.claimsOfDrop("d2").get(0).decidedBy());
     }
 
     @Test

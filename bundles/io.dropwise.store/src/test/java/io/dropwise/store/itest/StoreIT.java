@@ -75,8 +75,8 @@ public class StoreIT {
         store.insertDrop(new Drop(id, new DropSpec("IT", "A prize", DropKind.STOCK, 1, null, now, Map.of(), null, 1, List.of(),
                 RuleFailurePolicy.DENY), "00".repeat(32), now, null), "11".repeat(32));
         List<ClaimWrite> writes = store.commit(id, List.of(
-                new ClaimAttempt("c-1", "alice", Tier.VIP, "k", now),
-                new ClaimAttempt("c-2", "bob", Tier.VIP, "k", now)));
+                new ClaimAttempt("c-1", "alice", Tier.VIP, "k", now, ""),
+                new ClaimAttempt("c-2", "bob", Tier.VIP, "k", now, "")));
         assertEquals(ClaimWrite.Outcome.CREATED, writes.get(0).outcome());
         assertEquals(ClaimWrite.Outcome.SOLD_OUT, writes.get(1).outcome());
 
