@@ -51,6 +51,9 @@ public final class DropwiseServer implements AutoCloseable {
     /** How long {@link #stop()} waits after SIGTERM before it kills the process and fails. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
+    /** How long {@link #kill()} waits after SIGKILL for the process to end. */
+    public static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+
     static final String INITIAL_ADMIN_PASSWORD_FILE = "initial-admin-password";
     private static final int TAIL_LINES = 80;
     private static final long POLL_MILLIS = 100;
@@ -436,6 +439,31 @@ public final class DropwiseServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
             throw new AssertionError("interrupted while stopping " + name, e);
+        }
+        return new Exit(process.exitValue(), Duration.ofNanos(System.nanoTime() - signalled));
+    }
+
+    /**
+     * Sends SIGKILL ({@link Process#destroyForcibly()} on Linux), as a crash or {@code kill -9} would:
+     * the server gets no chance to stop cleanly. Waits up to {@link #KILL_TIMEOUT} for the process to end.
+     *
+     * @return the exit code and the time from the signal to the exit
+     * @throws AssertionError when the process has not ended in time
+     * @throws IllegalStateException when the process had already ended
+     */
+    public Exit kill() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " is not running (exit code " + process.exitValue() + ")");
+        }
+        long signalled = System.nanoTime();
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " (pid " + process.pid() + ") did not exit within " + KILL_TIMEOUT + " of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while killing " + name, e);
         }
         return new Exit(process.exitValue(), Duration.ofNanos(System.nanoTime() - signalled));
     }
