@@ -174,11 +174,9 @@ public final class ClaimsEngine implements Drops {
     @Override
     public Optional<Drop> find(String dropId) {
         Drop cached = drops.get(dropId);
-        if (cached != null && cached.drawnAt() != null) {
-            return Optional.of(cached);
-        }
-        // a draw (here or on another instance) changes a drop: read through for draw drops
-        if (cached != null && cached.spec().kind() == DropKind.STOCK) {
+        if (cached != null) {
+            // a draw on another instance is seen by the store's commit (answered 'closed', and the
+            // cached copy dropped) and by the drop listing within a second
             return Optional.of(cached);
         }
         Optional<Drop> read = store.drop(dropId);
