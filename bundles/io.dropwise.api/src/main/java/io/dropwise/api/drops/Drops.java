@@ -22,7 +22,10 @@ public interface Drops {
 
     Optional<Drop> find(String dropId);
 
-    /** @return the drops this customer may see, as they stand for the customer's tier now */
+    /**
+     * @return the drops this customer may see (those whose rules, other than the tier window, do not
+     *         refuse the customer), as they stand for the customer's tier now
+     */
     List<DropView> visibleTo(Customer customer);
 
     /**

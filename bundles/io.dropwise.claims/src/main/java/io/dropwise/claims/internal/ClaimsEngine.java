@@ -189,8 +189,11 @@ public final class ClaimsEngine implements Drops {
         Instant now = clock.instant();
         Map<String, Integer> claimed = claimedCounts();
         List<DropView> views = new ArrayList<>();
+        java.util.function.Supplier<List<Claim>> earlier = RuleEvaluator.once(() -> store.claimsOf(customer.id()));
         for (Drop d : all()) {
-            views.add(view(d, customer.tier(), now, claimed.getOrDefault(d.id(), 0)));
+            if (evaluator.visible(d, customer, now, earlier)) {
+                views.add(view(d, customer.tier(), now, claimed.getOrDefault(d.id(), 0)));
+            }
         }
         views.sort(Comparator.comparing(DropView::opensAt).thenComparing(v -> v.drop().id()));
         return views;

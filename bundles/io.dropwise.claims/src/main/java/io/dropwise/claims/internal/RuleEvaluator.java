@@ -197,6 +197,46 @@ final class RuleEvaluator {
         return new ClaimResult.Refused(Reason.NOT_ELIGIBLE, deny.reason(), null, details);
     }
 
+    /**
+     * Whether a customer may see a drop: its own rules (not the tier window: an upcoming drop is
+     * shown with its opening time) do not refuse the customer. A rule that cannot decide hides
+     * nothing; the claim will follow the drop's policy.
+     */
+    boolean visible(Drop drop, Customer customer, Instant now, Supplier<List<Claim>> earlierClaims) {
+        ClaimContext context = new LazyContext(customer, drop, now, earlierClaims);
+        List<DropSpec.RuleRef> rules = drop.spec().rules();
+        for (int i = 0; i < rules.size(); i++) {
+            Optional<RuleRegistry.Provided> provided = registry.find(rules.get(i).type());
+            if (provided.isEmpty()) {
+                continue;
+            }
+            try {
+                // index + 1: the tier window is rule 0 of every drop
+                if (rule(drop.id(), i + 1, rules.get(i), provided.get()).decide(context) instanceof Decision.Deny) {
+                    return false;
+                }
+            } catch (InvalidParametersException | RuntimeException e) {
+                LOG.debug("Rule {} could not decide visibility of {}", rules.get(i).type(), drop.id(), e);
+            }
+        }
+        return true;
+    }
+
+    /** Remembers a supplier's answer, so that several drops' rules read the customer's claims once. */
+    static <T> Supplier<T> once(Supplier<T> source) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = source.get();
+                }
+                return value;
+            }
+        };
+    }
+
     /** Forgets the rules made for a drop's deployed types (after a type is removed). */
     void forget(io.dropwise.api.rules.RuleType type) {
         compiled.values().removeIf(c -> c.provided().type() == type);

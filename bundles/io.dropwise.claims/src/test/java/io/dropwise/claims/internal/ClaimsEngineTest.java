@@ -167,6 +167,10 @@ class ClaimsEngineTest {
         ClaimResult.Accepted gold = (ClaimResult.Accepted) engine.claim(new Customer("g", Tier.STANDARD, Set.of("GOLD"), Map.of()), drop.id(), "k");
         assertEquals("tier-window@io.dropwise.rules.builtin/0.1.0, card-product@io.dropwise.rules.builtin/0.1.0", gold.claim().decidedBy());
         assertEquals(gold.claim().decidedBy(), store.claimsOfDrop(drop.id()).get(0).decidedBy());
+        // the drop is listed for those its rules admit
+        assertEquals(List.of(drop.id()), engine.visibleTo(new Customer("g2", Tier.VIP, Set.of("GOLD"), Map.of())).stream()
+                .map(v -> v.drop().id()).toList());
+        assertTrue(engine.visibleTo(new Customer("s2", Tier.VIP, Set.of("SILVER"), Map.of())).isEmpty());
     }
 
     @Test
