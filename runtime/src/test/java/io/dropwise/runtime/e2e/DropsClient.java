@@ -158,6 +158,56 @@ final class DropsClient {
                 .build());
     }
 
+    /** {@code POST /admin/v1/drops}, whatever the answer (for refusals: see {@link #createDrop(Map)} for the 201 case) */
+    HttpResponse<String> postDrop(Map<String, ?> drop) throws IOException, InterruptedException {
+        return send(request("/admin/v1/drops")
+                .header("Authorization", DropwiseServer.basic("admin", ADMIN_PASSWORD))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(drop)))
+                .build());
+    }
+
+    /** {@code GET /admin/v1/drops/{id}/claims}; fails unless the answer is 200. @return the claims, oldest first */
+    List<JsonNode> adminClaims(String dropId) throws IOException, InterruptedException {
+        HttpResponse<String> response = adminGet("/admin/v1/drops/" + dropId + "/claims");
+        assertEquals(200, response.statusCode(), "GET /admin/v1/drops/" + dropId + "/claims: " + response.body());
+        List<JsonNode> claims = new ArrayList<>();
+        body(response).path("claims").forEach(claims::add);
+        return claims;
+    }
+
+    /** {@code GET /admin/v1/rules}; fails unless the answer is 200. @return the rule types by type name, in the server's order */
+    Map<String, JsonNode> ruleTypes() throws IOException, InterruptedException {
+        HttpResponse<String> response = adminGet("/admin/v1/rules");
+        assertEquals(200, response.statusCode(), "GET /admin/v1/rules: " + response.body());
+        Map<String, JsonNode> types = new java.util.LinkedHashMap<>();
+        body(response).path("rules").forEach(rule -> types.put(rule.path("type").asText(), rule));
+        return types;
+    }
+
+    /**
+     * Starts or stops a bundle through the Felix Web Console
+     * ({@code POST /system/console/bundles/<symbolicName>}, {@code action=start|stop}) as {@code admin}.
+     */
+    HttpResponse<String> bundleAction(String symbolicName, String action) throws IOException, InterruptedException {
+        return server.postForm("/system/console/bundles/" + symbolicName, Map.of("action", action), "admin", ADMIN_PASSWORD);
+    }
+
+    /**
+     * @return the bundle as {@code GET /api/v1/status} lists it ({@code symbolicName}, {@code version},
+     *         {@code state}), or a missing node when it is not listed
+     */
+    JsonNode statusBundle(String symbolicName) throws IOException, InterruptedException {
+        HttpResponse<String> response = server.get("/api/v1/status");
+        assertEquals(200, response.statusCode(), "GET /api/v1/status: " + response.body());
+        for (JsonNode bundle : body(response).path("bundles")) {
+            if (symbolicName.equals(bundle.path("symbolicName").asText())) {
+                return bundle;
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
     // ---------------------------------------------------------------- customers
 
     /** {@code POST /api/v1/drops/{id}/claims} with the token and the {@code Idempotency-Key} */

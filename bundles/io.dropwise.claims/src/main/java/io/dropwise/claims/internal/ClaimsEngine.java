@@ -149,7 +149,8 @@ public final class ClaimsEngine implements Drops {
         byte[] id = new byte[8];
         random.nextBytes(id);
         String seedHex = HEX.formatHex(seed);
-        Drop drop = new Drop("d-" + HEX.formatHex(id), complete, DrawAlgorithm.seedHash(seedHex), clock.instant(), null);
+        Drop drop = new Drop("d-" + HEX.formatHex(id), complete, DrawAlgorithm.seedHash(seedHex),
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null);
         store.insertDrop(drop, seedHex);
         drops.put(drop.id(), drop);
         listing = new Listing(List.of(), 0);
