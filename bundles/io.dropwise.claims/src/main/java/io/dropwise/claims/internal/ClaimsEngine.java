@@ -45,6 +45,7 @@ import io.dropwise.api.drops.DropView;
 import io.dropwise.api.drops.Drops;
 import io.dropwise.api.drops.InvalidDropException;
 import io.dropwise.api.drops.RuleTypeStatus;
+import io.dropwise.api.lifecycle.InFlight;
 import io.dropwise.api.rules.RuleType;
 import io.dropwise.api.store.ClaimAttempt;
 import io.dropwise.api.store.ClaimStore;
@@ -59,8 +60,8 @@ import io.dropwise.api.store.StoreUnavailableException;
  * <p>What it keeps in memory is a cache that the store can always rebuild: drop definitions,
  * drops seen sold out, and claimed counts (refreshed at most every second).
  */
-@Component(service = Drops.class, immediate = true)
-public final class ClaimsEngine implements Drops {
+@Component(service = {Drops.class, InFlight.class}, immediate = true)
+public final class ClaimsEngine implements Drops, InFlight {
 
     static final int MAX_BATCH = 512;
     static final int MAX_QUEUED = 50_000;
@@ -78,6 +79,7 @@ public final class ClaimsEngine implements Drops {
     private final ClaimBatcher batcher;
     private final Map<String, Drop> drops = new ConcurrentHashMap<>();
     private final Set<String> soldOut = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Counts counts = new Counts(Map.of(), 0);
 
     private record Counts(Map<String, Integer> claimed, long readAtMillis) {
@@ -229,7 +231,21 @@ public final class ClaimsEngine implements Drops {
     }
 
     @Override
+    public int inFlight() {
+        return claiming.get() + batcher.waiting();
+    }
+
+    @Override
     public ClaimResult claim(Customer customer, String dropId, String idempotencyKey) {
+        claiming.incrementAndGet();
+        try {
+            return decideAndWrite(customer, dropId, idempotencyKey);
+        } finally {
+            claiming.decrementAndGet();
+        }
+    }
+
+    private ClaimResult decideAndWrite(Customer customer, String dropId, String idempotencyKey) {
         Optional<Drop> found = find(dropId);
         if (found.isEmpty()) {
             return new ClaimResult.Refused(Reason.NOT_FOUND, "There is no drop " + dropId + ".", null);

@@ -11,9 +11,9 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,31 +28,62 @@ import io.dropwise.api.drops.Drops;
 import io.dropwise.api.drops.InvalidDropException;
 import io.dropwise.api.operator.Operator;
 import io.dropwise.api.operator.OperatorAuthenticator;
-import jakarta.servlet.Servlet;
+import io.dropwise.api.deploy.Deployment;
+import io.dropwise.api.deploy.Deployments;
+import io.dropwise.api.deploy.InvalidDeploymentException;
+import io.dropwise.api.lifecycle.InFlight;
 
 /**
  * The operators' API under {@code /admin/v1}: HTTP Basic with an operator account; {@code admin}
  * may change things, {@code viewer} may only read.
  */
-@Component(service = Servlet.class)
-@HttpWhiteboardServletPattern("/admin/v1/*")
-@HttpWhiteboardServletName("dropwise-admin-v1")
+@Component(service = InFlight.class, immediate = true)
 public final class AdminServlet extends DrainingServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
 
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile Drops drops;
+    /** Largest bundle jar accepted by POST /admin/v1/deployments. */
+    static final int MAX_JAR_BYTES = 64 * 1024 * 1024;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile OperatorAuthenticator operators;
+    private final transient Newest<Drops> drops = new Newest<>();
+    private final transient Newest<OperatorAuthenticator> operators = new Newest<>();
+    private final transient Newest<Deployments> deployments = new Newest<>();
 
-    public AdminServlet() {
+    @Activate
+    public AdminServlet(BundleContext context) {
         super(new ObjectMapper()
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+        register(context, "/admin/v1/*", "dropwise-admin-v1");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDrops(ServiceReference<Drops> reference, Drops service) {
+        drops.add(reference, service);
+    }
+
+    void removeDrops(Drops service) {
+        drops.remove(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addOperators(ServiceReference<OperatorAuthenticator> reference, OperatorAuthenticator service) {
+        operators.add(reference, service);
+    }
+
+    void removeOperators(OperatorAuthenticator service) {
+        operators.remove(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDeployments(ServiceReference<Deployments> reference, Deployments service) {
+        deployments.add(reference, service);
+    }
+
+    void removeDeployments(Deployments service) {
+        deployments.remove(service);
     }
 
     @Deactivate
@@ -69,7 +100,7 @@ public final class AdminServlet extends DrainingServlet {
     }
 
     private Operator operator(HttpExchange x) throws IOException {
-        OperatorAuthenticator auth = operators;
+        OperatorAuthenticator auth = operators.get();
         if (auth == null) {
             unavailable(x, "Operator sign-in cannot be checked right now; retry shortly.");
             return null;
@@ -110,6 +141,8 @@ public final class AdminServlet extends DrainingServlet {
             } else if (mayChange(x, operator)) {
                 create(x, engine, operator);
             }
+        } else if (parts[0].equals("deployments")) {
+            deployments(x, operator, parts);
         } else if (parts.length == 1 && parts[0].equals("rules")) {
             if (!x.allow("GET")) {
                 return;
@@ -166,6 +199,67 @@ public final class AdminServlet extends DrainingServlet {
         }
     }
 
+    private void deployments(HttpExchange x, Operator operator, String[] parts) throws IOException {
+        Deployments service = deployments.get();
+        if (parts.length == 1) {
+            if (!x.allow("GET", "POST") || (x.request.getMethod().equals("POST") && !mayChange(x, operator))) {
+                return;
+            }
+            if (service == null) {
+                unavailable(x, "The deployment service is not running.");
+            } else if (x.request.getMethod().equals("GET")) {
+                x.write(200, Map.of("deployments", service.all().stream().map(Views::deployment).toList()));
+            } else {
+                byte[] jar = x.binaryBody(MAX_JAR_BYTES, "application/java-archive", "application/octet-stream", "application/zip");
+                if (jar != null) {
+                    accepted(x, () -> service.deploy(jar, "admin-api (" + operator.name() + ")"));
+                }
+            }
+        } else if (parts.length == 2) {
+            if (!x.allow("GET")) {
+                return;
+            }
+            if (service == null) {
+                unavailable(x, "The deployment service is not running.");
+                return;
+            }
+            Optional<Deployment> d = service.find(parts[1]);
+            if (d.isEmpty()) {
+                x.problem("deployment-not-found", "Deployment not found", 404, "There is no deployment " + parts[1] + ".");
+            } else {
+                x.write(200, Views.deployment(d.get()));
+            }
+        } else if (parts.length == 3 && parts[2].equals("rollback")) {
+            if (!x.allow("POST") || !mayChange(x, operator)) {
+                return;
+            }
+            if (service == null) {
+                unavailable(x, "The deployment service is not running.");
+            } else if (service.find(parts[1]).isEmpty()) {
+                x.problem("deployment-not-found", "Deployment not found", 404, "There is no deployment " + parts[1] + ".");
+            } else {
+                LOG.info("Operator {} rolls back deployment {}", operator.name(), parts[1]);
+                accepted(x, () -> service.rollback(parts[1]));
+            }
+        } else {
+            x.problem("not-found", "Not found", 404, "There is no resource at " + x.request.getRequestURI() + ".");
+        }
+    }
+
+    private interface DeploymentCall {
+        Deployment call() throws InvalidDeploymentException;
+    }
+
+    private static void accepted(HttpExchange x, DeploymentCall call) throws IOException {
+        try {
+            Deployment d = call.call();
+            x.response.setHeader("Location", x.request.getContextPath() + "/admin/v1/deployments/" + d.id());
+            x.write(202, Views.deployment(d));
+        } catch (InvalidDeploymentException e) {
+            x.problem("invalid-deployment", "Deployment refused", 400, e.getMessage() + ".");
+        }
+    }
+
     /** @return the drop, or {@code null} after answering 404 */
     private static Drop find(HttpExchange x, Drops engine, String dropId) throws IOException {
         Optional<Drop> drop = engine.find(dropId);
@@ -214,7 +308,7 @@ public final class AdminServlet extends DrainingServlet {
     }
 
     private Drops engine(HttpExchange x) throws IOException {
-        Drops engine = drops;
+        Drops engine = drops.get();
         if (engine == null) {
             unavailable(x, "The claims engine is unavailable right now; retry shortly.");
         }

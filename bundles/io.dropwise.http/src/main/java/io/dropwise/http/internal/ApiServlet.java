@@ -11,9 +11,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.framework.ServiceReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +24,7 @@ import io.dropwise.api.customer.TokenVerifier;
 import io.dropwise.api.drops.ClaimResult;
 import io.dropwise.api.drops.DrawResult;
 import io.dropwise.api.drops.Drops;
-import jakarta.servlet.Servlet;
+import io.dropwise.api.lifecycle.InFlight;
 
 /**
  * The customer and status API under {@code /api/v1}, one HTTP Whiteboard servlet (see
@@ -39,9 +37,7 @@ import jakarta.servlet.Servlet;
  * <p>When the component is deactivated (bundle stop, upgrade, server shutdown) it stops taking
  * requests and waits for the running ones to finish ({@link DrainingServlet}).
  */
-@Component(service = Servlet.class)
-@HttpWhiteboardServletPattern("/api/v1/*")
-@HttpWhiteboardServletName("dropwise-api-v1")
+@Component(service = InFlight.class, immediate = true)
 public final class ApiServlet extends DrainingServlet {
 
     private static final long serialVersionUID = 1L;
@@ -51,16 +47,32 @@ public final class ApiServlet extends DrainingServlet {
 
     private final transient BundleContext context;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile Drops drops;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile TokenVerifier tokens;
+    private final transient Newest<Drops> drops = new Newest<>();
+    private final transient Newest<TokenVerifier> tokens = new Newest<>();
 
     @Activate
     public ApiServlet(BundleContext context) {
         super(new ObjectMapper());
         this.context = context;
+        register(context, "/api/v1/*", "dropwise-api-v1");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDrops(ServiceReference<Drops> reference, Drops service) {
+        drops.add(reference, service);
+    }
+
+    void removeDrops(Drops service) {
+        drops.remove(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addTokens(ServiceReference<TokenVerifier> reference, TokenVerifier service) {
+        tokens.add(reference, service);
+    }
+
+    void removeTokens(TokenVerifier service) {
+        tokens.remove(service);
     }
 
     @Deactivate
@@ -192,7 +204,7 @@ public final class ApiServlet extends DrainingServlet {
     /** @return the customer, or {@code null} after answering 401 */
     private Customer customer(HttpExchange x) throws IOException {
         String header = x.request.getHeader("Authorization");
-        TokenVerifier verifier = tokens;
+        TokenVerifier verifier = tokens.get();
         if (verifier == null) {
             unavailable(x, "Sign-in cannot be checked right now; retry shortly.");
             return null;
@@ -214,7 +226,7 @@ public final class ApiServlet extends DrainingServlet {
     }
 
     private Drops engine(HttpExchange x) throws IOException {
-        Drops engine = drops;
+        Drops engine = drops.get();
         if (engine == null) {
             unavailable(x, "Claims are unavailable right now; retry shortly.");
         }

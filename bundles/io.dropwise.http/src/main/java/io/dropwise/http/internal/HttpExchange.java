@@ -75,6 +75,20 @@ final class HttpExchange {
     }
 
     /**
+     * Reads a binary request body of one of the given media types, answering 415 or 413 itself.
+     *
+     * @return the body, or {@code null} when an answer was already written
+     */
+    byte[] binaryBody(int maxBytes, String... mediaTypes) throws IOException {
+        String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(java.util.Locale.ROOT).split(";")[0].strip();
+        if (!java.util.List.of(mediaTypes).contains(type)) {
+            problem("unsupported-media-type", "Unsupported media type", 415, "Send the body as one of " + String.join(", ", mediaTypes) + ".");
+            return null;
+        }
+        return body(maxBytes);
+    }
+
+    /**
      * Reads a JSON request body, answering 415 or 413 itself when the body is not acceptable.
      *
      * @return the body, or {@code null} when an answer was already written
@@ -85,9 +99,13 @@ final class HttpExchange {
             problem("unsupported-media-type", "Unsupported media type", 415, "Send the body as application/json.");
             return null;
         }
+        return body(MAX_BODY_BYTES);
+    }
+
+    private byte[] body(int maxBytes) throws IOException {
         long declared = request.getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
-            problem("payload-too-large", "Payload too large", 413, "The body may be at most " + MAX_BODY_BYTES + " bytes.");
+        if (declared > maxBytes) {
+            problem("payload-too-large", "Payload too large", 413, "The body may be at most " + maxBytes + " bytes.");
             return null;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -95,8 +113,8 @@ final class HttpExchange {
         try (InputStream in = request.getInputStream()) {
             for (int n; (n = in.read(buffer)) > 0;) {
                 out.write(buffer, 0, n);
-                if (out.size() > MAX_BODY_BYTES) {
-                    problem("payload-too-large", "Payload too large", 413, "The body may be at most " + MAX_BODY_BYTES + " bytes.");
+                if (out.size() > maxBytes) {
+                    problem("payload-too-large", "Payload too large", 413, "The body may be at most " + maxBytes + " bytes.");
                     return null;
                 }
             }

@@ -99,6 +99,25 @@ final class Views {
         return m;
     }
 
+    static Map<String, Object> deployment(io.dropwise.api.deploy.Deployment d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("symbolicName", d.symbolicName());
+        m.put("version", d.version());
+        m.put("previousVersion", d.previousVersion());
+        m.put("state", d.state().wireName());
+        m.put("source", d.source());
+        m.put("reason", d.reason());
+        m.put("timeline", d.timeline().stream().map(s -> {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("at", s.at().toString());
+            sm.put("state", s.state().wireName());
+            sm.put("message", s.message());
+            return sm;
+        }).toList());
+        return m;
+    }
+
     static Map<String, Object> ruleType(RuleTypeStatus t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", t.name());

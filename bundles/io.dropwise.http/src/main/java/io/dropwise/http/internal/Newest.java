@@ -1,0 +1,37 @@
+package io.dropwise.http.internal;
+
+import java.util.Comparator;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The providers of one service that are up now, and the one to use: the most recently installed
+ * bundle's (then the newest service). During a live upgrade the new version's service appears
+ * beside the old one and takes all new work from that moment; work already running on the old one
+ * finishes there.
+ *
+ * @param <T> the service type
+ */
+final class Newest<T> {
+
+    private record Provider<T>(T service, long bundleId, long serviceId) {
+    }
+
+    private final CopyOnWriteArrayList<Provider<T>> providers = new CopyOnWriteArrayList<>();
+
+    void add(ServiceReference<T> reference, T service) {
+        providers.add(new Provider<>(service, reference.getBundle().getBundleId(), (Long) reference.getProperty(Constants.SERVICE_ID)));
+    }
+
+    void remove(T service) {
+        providers.removeIf(p -> p.service() == service);
+    }
+
+    /** @return the provider to use now, or {@code null} when there is none */
+    T get() {
+        return providers.stream().max(Comparator.comparingLong((Provider<T> p) -> p.bundleId()).thenComparingLong(Provider::serviceId))
+                .map(Provider::service).orElse(null);
+    }
+}
