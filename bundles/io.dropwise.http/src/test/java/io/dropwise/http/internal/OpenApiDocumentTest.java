@@ -63,7 +63,10 @@ class OpenApiDocumentTest {
             Map.entry("/admin/v1/drops/{dropId}", Set.of("get")),
             Map.entry("/admin/v1/drops/{dropId}/claims", Set.of("get")),
             Map.entry("/admin/v1/drops/{dropId}/draw", Set.of("post")),
-            Map.entry("/admin/v1/rules", Set.of("get")));
+            Map.entry("/admin/v1/rules", Set.of("get")),
+            Map.entry("/admin/v1/deployments", Set.of("get", "post")),
+            Map.entry("/admin/v1/deployments/{deploymentId}", Set.of("get")),
+            Map.entry("/admin/v1/deployments/{deploymentId}/rollback", Set.of("post")));
 
     /** The error statuses each operation can answer (besides 405 and 404 for wrong methods and paths). */
     private static final Map<String, Set<String>> ERRORS = Map.ofEntries(
@@ -78,7 +81,11 @@ class OpenApiDocumentTest {
             Map.entry("get /admin/v1/drops/{dropId}", Set.of("401", "404", "500", "503")),
             Map.entry("get /admin/v1/drops/{dropId}/claims", Set.of("401", "404", "500", "503")),
             Map.entry("post /admin/v1/drops/{dropId}/draw", Set.of("401", "403", "404", "409", "500", "503")),
-            Map.entry("get /admin/v1/rules", Set.of("401", "500", "503")));
+            Map.entry("get /admin/v1/rules", Set.of("401", "500", "503")),
+            Map.entry("get /admin/v1/deployments", Set.of("401", "500", "503")),
+            Map.entry("post /admin/v1/deployments", Set.of("400", "401", "403", "413", "415", "500", "503")),
+            Map.entry("get /admin/v1/deployments/{deploymentId}", Set.of("401", "404", "500", "503")),
+            Map.entry("post /admin/v1/deployments/{deploymentId}/rollback", Set.of("400", "401", "403", "404", "500", "503")));
 
     private static final Set<String> OPERATION_KEYS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
@@ -246,6 +253,15 @@ class OpenApiDocumentTest {
         matches("DrawResult", Views.draw(new DrawResult(draw.id(), "1".repeat(64), hash, List.of("a".repeat(64), "b".repeat(64)),
                 List.of("b".repeat(64)), 1, opens.plus(Duration.ofDays(4)), "the algorithm")));
         matches("ServerStatus", ServerStatus.of("1.2.3", new Bundle[] {bundle("io.dropwise.http", "0.1.0", Bundle.ACTIVE)}));
+        io.dropwise.api.deploy.Deployment deployment = new io.dropwise.api.deploy.Deployment("dep-1", "io.dropwise.http", "0.1.1", "0.1.0",
+                io.dropwise.api.deploy.DeploymentState.ROLLED_BACK, "admin-api (admin)", "its health check is CRITICAL",
+                List.of(new io.dropwise.api.deploy.Deployment.Step(opens, io.dropwise.api.deploy.DeploymentState.VERIFYING, "received")));
+        matches("Deployment", Views.deployment(deployment));
+        matches("DeploymentStep", ((List<?>) Views.deployment(deployment).get("timeline")).stream().map(o -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) o;
+            return m;
+        }).findFirst().orElseThrow());
         matches("BundleStatus", new ServerStatus.BundleStatus("io.dropwise.http", "0.1.0", "active"));
     }
 
