@@ -83,6 +83,7 @@ public final class DeploymentManager implements Deployments {
     private final Path folder;
     private final Path historyFile;
     private final List<String> namespaces;
+    private final Path trustedSigners;
     private final Clock clock = Clock.systemUTC();
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "dropwise-deployments"));
@@ -96,6 +97,8 @@ public final class DeploymentManager implements Deployments {
         this.folder = (data != null ? Path.of(data) : context.getDataFile("").toPath()).resolve("deployments");
         Files.createDirectories(folder);
         this.historyFile = folder.resolve("history.json");
+        String etc = context.getProperty("dropwise.etc");
+        this.trustedSigners = (etc != null ? Path.of(etc) : folder.getParent().resolve("etc")).resolve("trusted-signers");
         String ns = context.getProperty(NAMESPACES);
         this.namespaces = Arrays.stream((ns == null || ns.isBlank() ? "io.dropwise." : ns).split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
@@ -155,6 +158,12 @@ public final class DeploymentManager implements Deployments {
     private DeploymentRecord start(byte[] jar, String source, boolean rollback) throws InvalidDeploymentException {
         BundleJar bundle = BundleJar.read(jar);
         bundle.checkAllowed(namespaces);
+        try {
+            // read at every deployment: operators add or remove certificates without a restart
+            TrustedSigners.load(trustedSigners).check(jar);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new InvalidDeploymentException("cannot read the trusted certificates in " + trustedSigners + ": " + e.getMessage());
+        }
         for (DeploymentRecord r : history.values()) {
             if (r.symbolicName.equals(bundle.symbolicName()) && inProgress(r.state())) {
                 throw new InvalidDeploymentException("deployment " + r.id + " of " + r.symbolicName + " is still " + r.state().wireName());
