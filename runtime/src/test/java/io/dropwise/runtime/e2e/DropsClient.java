@@ -208,6 +208,64 @@ final class DropsClient {
         return MissingNode.getInstance();
     }
 
+    // ---------------------------------------------------------------- live deployments
+
+    /** {@code POST /admin/v1/deployments} with the bundle jar as body ({@code application/java-archive}), as {@code admin} */
+    HttpResponse<String> postDeployment(byte[] jar) throws IOException, InterruptedException {
+        return send(request("/admin/v1/deployments")
+                .header("Authorization", DropwiseServer.basic("admin", ADMIN_PASSWORD))
+                .header("Content-Type", "application/java-archive")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(jar))
+                .build());
+    }
+
+    /** {@code GET /admin/v1/deployments/{id}} as {@code admin} */
+    HttpResponse<String> getDeployment(String id) throws IOException, InterruptedException {
+        return adminGet("/admin/v1/deployments/" + id);
+    }
+
+    /** {@code POST /admin/v1/deployments/{id}/rollback} as {@code admin} */
+    HttpResponse<String> postRollback(String id) throws IOException, InterruptedException {
+        return send(request("/admin/v1/deployments/" + id + "/rollback")
+                .header("Authorization", DropwiseServer.basic("admin", ADMIN_PASSWORD))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
+    /**
+     * Installs a bundle jar through the Felix Web Console the way its upload form does
+     * ({@code POST /system/console/bundles/install}, multipart {@code action=install},
+     * {@code bundlefile}, optionally {@code bundlestart} and {@code refreshPackages}) as {@code admin}.
+     * A jar whose symbolic name is already installed updates that bundle in place, in the background.
+     */
+    HttpResponse<String> consoleInstall(String fileName, byte[] jar, boolean start, boolean refreshPackages)
+            throws IOException, InterruptedException {
+        byte[] random = new byte[8];
+        RANDOM.nextBytes(random);
+        String boundary = "----dropwise-e2e-" + HexFormat.of().formatHex(random);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.util.function.BiConsumer<String, String> field = (name, value) -> body.writeBytes(("--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        field.accept("action", "install");
+        if (start) {
+            field.accept("bundlestart", "start");
+        }
+        if (refreshPackages) {
+            field.accept("refreshPackages", "true");
+        }
+        body.writeBytes(("--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"bundlefile\"; filename=\"" + fileName + "\"\r\n"
+                + "Content-Type: application/java-archive\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(jar);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return send(request("/system/console/bundles/install")
+                .header("Authorization", DropwiseServer.basic("admin", ADMIN_PASSWORD))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build());
+    }
+
     // ---------------------------------------------------------------- customers
 
     /** {@code POST /api/v1/drops/{id}/claims} with the token and the {@code Idempotency-Key} */
