@@ -33,6 +33,8 @@ final class Migrations {
     static int migrate(Transactions tx, Dialect dialect) {
         tx.required(() -> {
             try (Statement s = tx.connection().createStatement()) {
+                // under the lock: two PostgreSQL sessions creating the same table at once fail
+                dialect.lockForMigration(s);
                 s.execute("CREATE TABLE IF NOT EXISTS dropwise_schema (version INTEGER PRIMARY KEY, "
                         + "script VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
             }

@@ -27,6 +27,7 @@ import io.dropwise.api.drops.Drop;
 import io.dropwise.api.store.ClaimAttempt;
 import io.dropwise.api.store.ClaimStore;
 import io.dropwise.api.store.ClaimWrite;
+import io.dropwise.api.store.StoreUnavailableException;
 
 /**
  * The {@link ClaimStore} service: {@link SqlClaimStore} on a pooled connection from Aries
@@ -53,108 +54,155 @@ public final class TxClaimStore implements ClaimStore {
     private static final Logger LOG = LoggerFactory.getLogger(TxClaimStore.class);
 
     private final JDBCConnectionProviderFactory providers;
-    private final JDBCConnectionProvider provider;
-    private final SqlClaimStore store;
+    private final TransactionControl txControl;
+    private final DataSourceFactory dataSourceFactory;
+    private final Config config;
+    private final Dialect dialect;
+    private JDBCConnectionProvider provider;
+    private volatile SqlClaimStore store;
 
     @Activate
     public TxClaimStore(Config config, @Reference TransactionControl txControl, @Reference JDBCConnectionProviderFactory providers,
             @Reference(name = "dataSourceFactory") DataSourceFactory dataSourceFactory) {
+        this.config = config;
+        this.txControl = txControl;
         this.providers = providers;
-        Properties jdbc = new Properties();
-        jdbc.setProperty(DataSourceFactory.JDBC_URL, config.url());
-        jdbc.setProperty(DataSourceFactory.JDBC_USER, config.user());
-        jdbc.setProperty(DataSourceFactory.JDBC_PASSWORD, config._password());
-        Map<String, Object> pool = new HashMap<>();
-        pool.put(JDBCConnectionProviderFactory.CONNECTION_POOLING_ENABLED, true);
-        pool.put(JDBCConnectionProviderFactory.MAX_CONNECTIONS, config.maxConnections());
-        pool.put(JDBCConnectionProviderFactory.MIN_CONNECTIONS, 2);
-        pool.put(JDBCConnectionProviderFactory.CONNECTION_TIMEOUT, 5_000L);
-        this.provider = providers.getProviderFor(dataSourceFactory, jdbc, pool);
-        Connection connection = provider.getResource(txControl);
-        Dialect dialect = Dialect.valueOf(config.dialect());
-        Transactions tx = new Transactions() {
-            @Override
-            public <T> T required(Callable<T> work) {
-                return txControl.required(work);
-            }
+        this.dataSourceFactory = dataSourceFactory;
+        this.dialect = Dialect.valueOf(config.dialect());
+        try {
+            store();
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Store not available yet: {}; every call tries again", e.getMessage());
+        }
+    }
 
-            @Override
-            public <T> T notSupported(Callable<T> work) {
-                return txControl.notSupported(work);
-            }
+    /**
+     * The store, connecting and migrating on first use: a database that is down when the server
+     * starts (or a migration that raced another instance) is tried again at the next call, so the
+     * service resumes by itself when the database is back.
+     */
+    private SqlClaimStore store() {
+        SqlClaimStore s = store;
+        if (s != null) {
+            return s;
+        }
+        synchronized (this) {
+            if (store == null) {
+                JDBCConnectionProvider p = null;
+                try {
+                    Properties jdbc = new Properties();
+                    jdbc.setProperty(DataSourceFactory.JDBC_URL, config.url());
+                    jdbc.setProperty(DataSourceFactory.JDBC_USER, config.user());
+                    jdbc.setProperty(DataSourceFactory.JDBC_PASSWORD, config._password());
+                    Map<String, Object> pool = new HashMap<>();
+                    pool.put(JDBCConnectionProviderFactory.CONNECTION_POOLING_ENABLED, true);
+                    pool.put(JDBCConnectionProviderFactory.MAX_CONNECTIONS, config.maxConnections());
+                    pool.put(JDBCConnectionProviderFactory.MIN_CONNECTIONS, 2);
+                    pool.put(JDBCConnectionProviderFactory.CONNECTION_TIMEOUT, 5_000L);
+                    p = providers.getProviderFor(dataSourceFactory, jdbc, pool);
+                    Connection connection = p.getResource(txControl);
+                    Transactions tx = new Transactions() {
+                        @Override
+                        public <T> T required(Callable<T> work) {
+                            return txControl.required(work);
+                        }
 
-            @Override
-            public Connection connection() {
-                return connection;
+                        @Override
+                        public <T> T notSupported(Callable<T> work) {
+                            return txControl.notSupported(work);
+                        }
+
+                        @Override
+                        public Connection connection() {
+                            return connection;
+                        }
+                    };
+                    int version = Migrations.migrate(tx, dialect);
+                    provider = p;
+                    store = new SqlClaimStore(tx, dialect);
+                    LOG.info("Store ready: {}, schema version {}", dialect, version);
+                } catch (RuntimeException e) {
+                    if (p != null) {
+                        try {
+                            providers.releaseProvider(p);
+                        } catch (RuntimeException ignored) {
+                            // the failure that matters is the original one
+                        }
+                    }
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    throw new StoreUnavailableException("database not available: " + cause.getMessage(), e);
+                }
             }
-        };
-        int version = Migrations.migrate(tx, dialect);
-        this.store = new SqlClaimStore(tx, dialect);
-        LOG.info("Store ready: {}, schema version {}", dialect, version);
+            return store;
+        }
     }
 
     @Deactivate
-    void deactivate() {
-        providers.releaseProvider(provider);
+    synchronized void deactivate() {
+        if (provider != null) {
+            providers.releaseProvider(provider);
+            provider = null;
+        }
+        store = null;
     }
 
     @Override
     public void insertDrop(Drop drop, String seed) {
-        store.insertDrop(drop, seed);
+        store().insertDrop(drop, seed);
     }
 
     @Override
     public List<Drop> drops() {
-        return store.drops();
+        return store().drops();
     }
 
     @Override
     public Optional<Drop> drop(String dropId) {
-        return store.drop(dropId);
+        return store().drop(dropId);
     }
 
     @Override
     public List<ClaimWrite> commit(String dropId, List<ClaimAttempt> attempts) {
-        return store.commit(dropId, attempts);
+        return store().commit(dropId, attempts);
     }
 
     @Override
     public Optional<Claim> claimByKey(String dropId, String customerId, String idempotencyKey) {
-        return store.claimByKey(dropId, customerId, idempotencyKey);
+        return store().claimByKey(dropId, customerId, idempotencyKey);
     }
 
     @Override
     public List<Claim> claimsOf(String customerId) {
-        return store.claimsOf(customerId);
+        return store().claimsOf(customerId);
     }
 
     @Override
     public Map<String, Integer> claimedCounts() {
-        return store.claimedCounts();
+        return store().claimedCounts();
     }
 
     @Override
     public Map<String, Integer> perTier(String dropId) {
-        return store.perTier(dropId);
+        return store().perTier(dropId);
     }
 
     @Override
     public Optional<String> seed(String dropId) {
-        return store.seed(dropId);
+        return store().seed(dropId);
     }
 
     @Override
     public DrawRecord draw(String dropId, Function<List<String>, List<String>> chooseWinners, Instant at) {
-        return store.draw(dropId, chooseWinners, at);
+        return store().draw(dropId, chooseWinners, at);
     }
 
     @Override
     public Optional<DrawRecord> drawRecord(String dropId) {
-        return store.drawRecord(dropId);
+        return store().drawRecord(dropId);
     }
 
     @Override
     public List<Claim> claimsOfDrop(String dropId) {
-        return store.claimsOfDrop(dropId);
+        return store().claimsOfDrop(dropId);
     }
 }
