@@ -93,6 +93,7 @@ final class BundleJars {
         if (!activator.getPackageName().equals(FIXTURES_PACKAGE)) {
             throw new IllegalArgumentException(activator + " is not a fixture");
         }
+        quietBnd();
         try (Builder builder = new Builder()) {
             builder.addClasspath(location(activator));
             for (Class<?> c : exportersOnClassPath) {
@@ -112,6 +113,13 @@ final class BundleJars {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             jar.write(bytes);
             return bytes.toByteArray();
+        }
+    }
+
+    /** bndlib logs every step at DEBUG; the test JVM's logback (no configuration) would print it all. */
+    private static void quietBnd() {
+        if (org.slf4j.LoggerFactory.getLogger("aQute") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.INFO);
         }
     }
 
