@@ -21,7 +21,8 @@ import io.dropwise.api.deploy.InvalidDeploymentException;
 record BundleJar(String symbolicName, Version version) {
 
     /** Bundles that are the platform: changing them needs a (rolling) restart. */
-    static final List<String> PLATFORM = List.of("io.dropwise.api", "io.dropwise.launcher", "io.dropwise.deploy", "io.dropwise.testkit");
+    static final List<String> PLATFORM = List.of("io.dropwise.api", "io.dropwise.launcher", "io.dropwise.deploy", "io.dropwise.gateway",
+            "io.dropwise.testkit");
 
     static BundleJar read(byte[] jar) throws InvalidDeploymentException {
         Manifest manifest;

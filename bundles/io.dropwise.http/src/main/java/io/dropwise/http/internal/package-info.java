@@ -1,3 +1,2 @@
-/** The HTTP front's implementation: private to the bundle. */
-@org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard
+/** The HTTP front's implementation (request handlers behind io.dropwise.gateway): private to the bundle. */
 package io.dropwise.http.internal;

@@ -44,8 +44,8 @@ import io.dropwise.api.drops.DropView;
 import io.dropwise.api.drops.RuleFailurePolicy;
 
 /**
- * The OpenAPI document served at {@code GET /api/v1/openapi.json} describes what {@link ApiServlet}
- * and {@link AdminServlet} actually route and answer.
+ * The OpenAPI document served at {@code GET /api/v1/openapi.json} describes what {@link ApiHandler}
+ * and {@link AdminHandler} actually route and answer.
  */
 class OpenApiDocumentTest {
 
@@ -97,9 +97,9 @@ class OpenApiDocumentTest {
 
     @BeforeAll
     static void load() throws IOException {
-        // the same lookup ApiServlet.openApi makes
-        try (InputStream in = ApiServlet.class.getResourceAsStream("openapi.json")) {
-            assertNotNull(in, "openapi.json is missing next to ApiServlet on the class path");
+        // the same lookup ApiHandler.openApi makes
+        try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.json")) {
+            assertNotNull(in, "openapi.json is missing next to ApiHandler on the class path");
             doc = JSON.readTree(in);
         }
     }
@@ -213,7 +213,7 @@ class OpenApiDocumentTest {
         assertEquals("header", key.path("in").asText());
         assertTrue(key.path("required").asBoolean());
         assertEquals(1, key.path("schema").path("minLength").asInt());
-        assertEquals(ApiServlet.MAX_IDEMPOTENCY_KEY, key.path("schema").path("maxLength").asInt());
+        assertEquals(ApiHandler.MAX_IDEMPOTENCY_KEY, key.path("schema").path("maxLength").asInt());
     }
 
     @Test

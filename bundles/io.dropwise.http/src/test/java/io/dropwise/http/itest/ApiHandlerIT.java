@@ -30,12 +30,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwise.testkit.DropwiseExam;
 
 /**
- * The HTTP front in a real framework on a real Jetty: what it serves, and its lifecycle (stop,
- * start) as an operator or an upgrade would drive it.
+ * The HTTP front behind the gateway in a real framework on a real Jetty: what it serves, and its
+ * lifecycle (stop, start) as an operator or an upgrade would drive it.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ApiServletIT {
+public class ApiHandlerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -89,7 +89,11 @@ public class ApiServletIT {
         front.stop();
         try {
             assertEquals(Bundle.RESOLVED, front.getState());
-            assertEquals(404, get("/api/v1/status").statusCode());
+            // the gateway stays: it waits briefly for a handler, then answers 503, never 404
+            HttpResponse<String> away = get("/api/v1/status");
+            assertEquals(503, away.statusCode());
+            assertEquals("5", away.headers().firstValue("Retry-After").orElse(""));
+            assertEquals("urn:dropwise:problem:unavailable", json.readTree(away.body()).get("type").asText());
         } finally {
             front.start();
         }

@@ -24,6 +24,7 @@ import io.dropwise.api.customer.TokenVerifier;
 import io.dropwise.api.drops.ClaimResult;
 import io.dropwise.api.drops.DrawResult;
 import io.dropwise.api.drops.Drops;
+import io.dropwise.api.http.RequestHandler;
 import io.dropwise.api.lifecycle.InFlight;
 
 /**
@@ -35,26 +36,24 @@ import io.dropwise.api.lifecycle.InFlight;
  * the status endpoint keeps answering.
  *
  * <p>When the component is deactivated (bundle stop, upgrade, server shutdown) it stops taking
- * requests and waits for the running ones to finish ({@link DrainingServlet}).
+ * requests and waits for the running ones to finish ({@link DrainingHandler}).
  */
-@Component(service = InFlight.class, immediate = true)
-public final class ApiServlet extends DrainingServlet {
+@Component(service = {RequestHandler.class, InFlight.class}, immediate = true, property = RequestHandler.PREFIX + "=/api/v1")
+public final class ApiHandler extends DrainingHandler {
 
-    private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
     static final int MAX_IDEMPOTENCY_KEY = 200;
 
-    private final transient BundleContext context;
+    private final BundleContext context;
 
-    private final transient Newest<Drops> drops = new Newest<>();
-    private final transient Newest<TokenVerifier> tokens = new Newest<>();
+    private final Newest<Drops> drops = new Newest<>();
+    private final Newest<TokenVerifier> tokens = new Newest<>();
 
     @Activate
-    public ApiServlet(BundleContext context) {
+    public ApiHandler(BundleContext context) {
         super(new ObjectMapper());
         this.context = context;
-        register(context, "/api/v1/*", "dropwise-api-v1");
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -234,7 +233,7 @@ public final class ApiServlet extends DrainingServlet {
     }
 
     private void openApi(HttpExchange x) throws IOException {
-        try (InputStream in = ApiServlet.class.getResourceAsStream("openapi.json")) {
+        try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.json")) {
             if (in == null) {
                 x.problem("not-found", "Not found", 404, "The OpenAPI document is missing from this build.");
                 return;

@@ -11,7 +11,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.slf4j.Logger;
@@ -31,32 +30,31 @@ import io.dropwise.api.operator.OperatorAuthenticator;
 import io.dropwise.api.deploy.Deployment;
 import io.dropwise.api.deploy.Deployments;
 import io.dropwise.api.deploy.InvalidDeploymentException;
+import io.dropwise.api.http.RequestHandler;
 import io.dropwise.api.lifecycle.InFlight;
 
 /**
  * The operators' API under {@code /admin/v1}: HTTP Basic with an operator account; {@code admin}
  * may change things, {@code viewer} may only read.
  */
-@Component(service = InFlight.class, immediate = true)
-public final class AdminServlet extends DrainingServlet {
+@Component(service = {RequestHandler.class, InFlight.class}, immediate = true, property = RequestHandler.PREFIX + "=/admin/v1")
+public final class AdminHandler extends DrainingHandler {
 
-    private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
 
 
     /** Largest bundle jar accepted by POST /admin/v1/deployments. */
     static final int MAX_JAR_BYTES = 64 * 1024 * 1024;
 
-    private final transient Newest<Drops> drops = new Newest<>();
-    private final transient Newest<OperatorAuthenticator> operators = new Newest<>();
-    private final transient Newest<Deployments> deployments = new Newest<>();
+    private final Newest<Drops> drops = new Newest<>();
+    private final Newest<OperatorAuthenticator> operators = new Newest<>();
+    private final Newest<Deployments> deployments = new Newest<>();
 
     @Activate
-    public AdminServlet(BundleContext context) {
+    public AdminHandler() {
         super(new ObjectMapper()
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
-        register(context, "/admin/v1/*", "dropwise-admin-v1");
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -1,0 +1,3 @@
+/** The stable HTTP dispatch point's implementation: private to the bundle. */
+@org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard
+package io.dropwise.gateway.internal;
