@@ -28,10 +28,12 @@ import io.dropwise.testkit.TestTokens;
 
 /**
  * A steady, paced load on the customer API of one server, for as long as a test changes the
- * server under it: a few worker threads share one keep-alive {@link HttpClient} (HTTP/1.1) and
- * send request {@code n} at {@code start + n / rate}, whatever the answers so far (a slow answer
- * makes the next requests late, never skipped). It stops by itself after {@code maxDuration} or
- * {@code maxRequests}, or at {@link #stop()}.
+ * server under it: worker threads share one keep-alive {@link HttpClient} (HTTP/1.1) and send
+ * request {@code n} at {@code start + n / rate}, whatever the answers so far (a slow answer makes
+ * the next requests late, never skipped; {@link #maxLagMillis(List)} tells how late). The workers
+ * only bound the concurrency (and the connections): the schedule sets the pace, so there should be
+ * enough of them for a pause of the server (a GC, a deployment) not to hold the schedule back. It
+ * stops by itself after {@code maxDuration} or {@code maxRequests}, or at {@link #stop()}.
  *
  * <p>The mix, in a fixed order that repeats every {@value #MIX_LENGTH} requests: 35 % list the
  * drops ({@code GET /api/v1/drops}); 35 % claim on the open drop and 10 % claim on the region drop
