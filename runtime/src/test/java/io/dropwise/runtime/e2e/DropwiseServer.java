@@ -501,7 +501,8 @@ public final class DropwiseServer implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path root) {
+    /** Deletes a folder and everything in it, quietly (test clean-up). */
+    static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -371,7 +371,7 @@ class LiveUpgradeIT {
             if (restarted != null) {
                 restarted.close();
             }
-            deleteRecursively(data);
+            DropwiseServer.deleteRecursively(data);
         }
     }
 
@@ -759,22 +759,4 @@ class LiveUpgradeIT {
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }
