@@ -259,7 +259,10 @@ public final class ClaimsEngine implements Drops, InFlight {
         }
         RuleEvaluator.Verdict verdict = evaluator.decide(drop, customer, now, () -> store.claimsOf(customer.id()));
         if (!verdict.allowed()) {
-            return replayOr(drop, customer, idempotencyKey, verdict.refusal());
+            // a drop's opening never moves, so nothing can have been accepted before it: no store read for the
+            // burst of early claims; any other refusal may answer a retry of a claim accepted earlier
+            return verdict.refusal().reason() == Reason.NOT_OPEN_FOR_TIER ? verdict.refusal()
+                    : replayOr(drop, customer, idempotencyKey, verdict.refusal());
         }
         if (soldOut.contains(dropId)) {
             return replayOr(drop, customer, idempotencyKey, soldOutRefusal());

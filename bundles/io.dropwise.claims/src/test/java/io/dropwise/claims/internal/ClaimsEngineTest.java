@@ -88,8 +88,10 @@ class ClaimsEngineTest {
         assertEquals(T0.plus(Duration.ofMinutes(15)), drop.opensAt(Tier.VIP));
         now.set(T0.plusSeconds(60));
         assertInstanceOf(ClaimResult.Accepted.class, engine.claim(customer("e", Tier.EMPLOYEE), drop.id(), "k"));
+        int lookups = store.keyLookups;
         ClaimResult.Refused vip = (ClaimResult.Refused) engine.claim(customer("v", Tier.VIP), drop.id(), "k");
         assertEquals(Reason.NOT_OPEN_FOR_TIER, vip.reason());
+        assertEquals(lookups, store.keyLookups, "an early claim is refused without reading the store");
         assertEquals(T0.plus(Duration.ofMinutes(15)), vip.opensAt());
         assertEquals(DropState.UPCOMING, engine.visibleTo(customer("s", Tier.STANDARD)).get(0).state());
 

@@ -29,6 +29,7 @@ final class MemoryClaimStore implements ClaimStore {
     private final Map<String, String> tiers = new HashMap<>();
     volatile boolean down;
     volatile int commits;
+    volatile int keyLookups;
 
     private void check() {
         if (down) {
@@ -90,6 +91,7 @@ final class MemoryClaimStore implements ClaimStore {
     @Override
     public synchronized Optional<Claim> claimByKey(String dropId, String customerId, String key) {
         check();
+        keyLookups++;
         return claims.stream().filter(c -> c.dropId().equals(dropId) && c.customerId().equals(customerId) && c.idempotencyKey().equals(key)).findFirst();
     }
 

@@ -85,6 +85,7 @@ public final class DeploymentManager implements Deployments {
     private final List<String> namespaces;
     private final Path trustedSigners;
     private final Clock clock = Clock.systemUTC();
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "dropwise-deployments"));
     private final Map<String, DeploymentRecord> history = new LinkedHashMap<>();
@@ -199,9 +200,9 @@ public final class DeploymentManager implements Deployments {
         return s == DeploymentState.VERIFYING || s == DeploymentState.SWITCHING || s == DeploymentState.DRAINING;
     }
 
-    private static byte[] randomBytes() {
+    private byte[] randomBytes() {
         byte[] b = new byte[3];
-        new java.security.SecureRandom().nextBytes(b);
+        random.nextBytes(b);
         return b;
     }
 
@@ -271,9 +272,8 @@ public final class DeploymentManager implements Deployments {
     /** Waits until every component of the new bundle is up and every service it offers can be obtained. */
     private void verify(Bundle bundle) throws Exception {
         Instant deadline = clock.instant().plus(VERIFY_TIMEOUT);
-        String problem = "";
         while (true) {
-            problem = componentProblem(bundle);
+            String problem = componentProblem(bundle);
             if (problem == null) {
                 break;
             }

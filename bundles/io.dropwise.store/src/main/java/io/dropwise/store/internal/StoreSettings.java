@@ -47,8 +47,6 @@ public final class StoreSettings implements HealthCheck {
     private final BundleContext context;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "dropwise-store-retry"));
     private volatile String problem = "the store has not started yet";
-    private Configuration config;
-    private Dictionary<String, Object> props;
 
     @Activate
     public StoreSettings(BundleContext context, @Reference ConfigurationAdmin configAdmin) throws IOException {
@@ -70,13 +68,13 @@ public final class StoreSettings implements HealthCheck {
                     + "drops and claims are unavailable", url);
             return;
         }
-        props = new Hashtable<>();
+        Dictionary<String, Object> props = new Hashtable<>();
         props.put("url", url);
         props.put("user", user == null ? "" : user);
         props.put(".password", password == null ? "" : password);
         props.put("dialect", dialect.get().name());
         props.put("dataSourceFactory.target", "(osgi.jdbc.driver.class=" + dialect.get().driverClass() + ")");
-        config = configAdmin.getConfiguration(TxClaimStore.PID, "?");
+        Configuration config = configAdmin.getConfiguration(TxClaimStore.PID, "?");
         config.updateIfDifferent(props);
         LOG.info("Store: {} at {}", dialect.get(), url.replaceAll("password=[^;&]*", "password=***"));
         retries.scheduleWithFixedDelay(this::probe, RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS);
