@@ -82,10 +82,10 @@ class LiveUpgradeIT {
     static final Duration DEPLOYMENT_WITHIN = Duration.ofSeconds(60);
     static final double P99_FACTOR = 2.0;
     /**
-     * The swaps are quick (the 33 windows from POST to active add up to 4 to 7 s on the standard machine), so at
-     * {@value #RATE} requests/s about 2,000 to 3,000 requests fall in them.
+     * The swap phase (first POST to last deployment done) lasts about 3 to 6 s on the standard machine, so at
+     * {@value #RATE} requests/s 750 to 1,500 requests fall in it; fewer would mean the load stalled.
      */
-    static final int MIN_SWAP_SAMPLES = 1000;
+    static final int MIN_SWAP_SAMPLES = 500;
     static final int MIN_STEADY_SAMPLES = 2000;
     /** Updates of the HTTP front through the console in the naive measurement. */
     static final int NAIVE_UPDATES = 3;
@@ -313,7 +313,7 @@ class LiveUpgradeIT {
                     phaseP99 / steadyP99, swapsP99 / steadyP99);
             check(problems, steady.size() >= MIN_STEADY_SAMPLES && swapPhase.size() >= MIN_SWAP_SAMPLES,
                     "enough samples: " + steady.size() + " steady (at least " + MIN_STEADY_SAMPLES + "), " + swapPhase.size()
-                            + " during the swap phase (at least " + MIN_SWAP_SAMPLES + ", so that 1 % of them is 10 or more)", "");
+                            + " during the swap phase (at least " + MIN_SWAP_SAMPLES + ": the zero-failures claim needs traffic during the swaps)", "");
             // Measured and reported, not asserted: on the 2-core standard machine, 33 swaps back to back under load
             // measured 2.1x to 5x the steady-state p99 (the goal is 2x); the live-upgrade issue stays open on this point.
             System.out.printf("LiveUpgradeIT: %s p99 during the swap phase %.1f ms vs %.1f x steady-state p99 %.1f ms = %.1f ms (reported, not asserted)%n",
