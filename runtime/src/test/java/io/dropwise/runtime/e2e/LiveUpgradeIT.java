@@ -45,7 +45,9 @@ import io.dropwise.runtime.e2e.fixtures.ThrowingActivator;
  * claims ({@link SteadyLoad}) for the whole test, while ten new versions each of the example rule plugin, the claims engine and the HTTP front
  * are deployed through {@code POST /admin/v1/deployments}, interleaved, each one waited for until
  * active; in the middle, a version of the rule plugin whose activator throws and one whose health
- * check is critical must both end rolled back while the active version keeps deciding; then the last
+ * check is critical must both end rolled back while the active version keeps deciding (the critical one
+ * also brings a {@code region} rule type that refuses everyone and its check takes 1.5 s: had it
+ * decided a single claim while being verified, a north claim of the load would have failed); then the last
  * HTTP deployment is rolled back. Not one request may fail, every claim answered 201 must be in the
  * store once, the p99 latency during the swaps must stay within twice the steady state's, and a
  * restart on the same data folder must come back on the last active versions.
@@ -56,7 +58,7 @@ import io.dropwise.runtime.e2e.fixtures.ThrowingActivator;
  * window they fall in, and asserts only that it measured something.
  *
  * <p>Every figure asserted is printed ({@code LiveUpgradeIT:} lines); {@code docs/benchmarks.md}
- * quotes them. Reproduce with {@code mvn -B -pl runtime verify -Dit.test=LiveUpgradeIT}.
+ * quotes them. Reproduce with {@code mvn -B verify -pl runtime -am -Dit.test=LiveUpgradeIT}.
  */
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -194,7 +196,7 @@ class LiveUpgradeIT {
                     checkStillServedBy(api, regionDrop, version, problems, "after the rollback of the version whose activator throws");
                     broken.add(tryBroken(api, origin, problems, version + "-critical",
                             BundleJars.fixtureBundle(EXAMPLE, version + "-critical", CriticalHealthActivator.class, BundleActivator.class,
-                                    HealthCheck.class),
+                                    HealthCheck.class, io.dropwise.api.rules.RuleType.class),
                             CriticalHealthActivator.CHECK_NAME));
                     checkStillServedBy(api, regionDrop, version, problems, "after the rollback of the version whose health check is critical");
                 }

@@ -45,6 +45,7 @@ import io.dropwise.api.drops.DropView;
 import io.dropwise.api.drops.Drops;
 import io.dropwise.api.drops.InvalidDropException;
 import io.dropwise.api.drops.RuleTypeStatus;
+import io.dropwise.api.lifecycle.Candidates;
 import io.dropwise.api.lifecycle.InFlight;
 import io.dropwise.api.rules.RuleType;
 import io.dropwise.api.store.ClaimAttempt;
@@ -73,7 +74,7 @@ public final class ClaimsEngine implements Drops, InFlight {
 
     private final ClaimStore store;
     private final Clock clock;
-    private final RuleRegistry rules = new RuleRegistry();
+    private final RuleRegistry rules = new RuleRegistry(this::isCandidate);
     private final RuleEvaluator evaluator = new RuleEvaluator(rules);
     private final SecureRandom random = new SecureRandom();
     private final ClaimBatcher batcher;
@@ -109,9 +110,18 @@ public final class ClaimsEngine implements Drops, InFlight {
     void addRuleType(ServiceReference<RuleType> reference, RuleType type) {
         Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
         RuleRegistry.Provided provided = new RuleRegistry.Provided(type, reference.getBundle().getSymbolicName(),
-                reference.getBundle().getVersion().toString(), ranking instanceof Integer r ? r : 0,
+                reference.getBundle().getVersion().toString(), reference.getBundle().getBundleId(), ranking instanceof Integer r ? r : 0,
                 (Long) reference.getProperty(Constants.SERVICE_ID));
         addRuleType(provided);
+    }
+
+    /** The deployment service's view of which bundles are still being verified; absent: none is. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile Candidates candidates;
+
+    private boolean isCandidate(long bundleId) {
+        Candidates c = candidates;
+        return c != null && c.isCandidate(bundleId);
     }
 
     void addRuleType(RuleRegistry.Provided provided) {

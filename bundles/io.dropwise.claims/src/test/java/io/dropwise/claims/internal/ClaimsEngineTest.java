@@ -64,8 +64,8 @@ class ClaimsEngineTest {
     private final CardProductRule cardProduct = new CardProductRule();
 
     {
-        engine.addRuleType(new RuleRegistry.Provided(tierWindow, "io.dropwise.rules.builtin", "0.1.0", 0, 1));
-        engine.addRuleType(new RuleRegistry.Provided(cardProduct, "io.dropwise.rules.builtin", "0.1.0", 0, 2));
+        engine.addRuleType(new RuleRegistry.Provided(tierWindow, "io.dropwise.rules.builtin", "0.1.0", 10, 0, 1));
+        engine.addRuleType(new RuleRegistry.Provided(cardProduct, "io.dropwise.rules.builtin", "0.1.0", 10, 0, 2));
     }
 
     @AfterEach
@@ -192,10 +192,51 @@ class ClaimsEngineTest {
                 && t.dropIds().containsAll(List.of(deny.id(), skip.id()))));
 
         // back again: normal decisions, no restart
-        engine.addRuleType(new RuleRegistry.Provided(cardProduct, "io.dropwise.rules.builtin", "0.1.1", 0, 3));
+        engine.addRuleType(new RuleRegistry.Provided(cardProduct, "io.dropwise.rules.builtin", "0.1.1", 11, 0, 3));
         assertEquals(Reason.NOT_ELIGIBLE, ((ClaimResult.Refused) engine.claim(new Customer("t", Tier.STANDARD, Set.of(), Map.of()),
                 deny.id(), "k")).reason());
         assertTrue(engine.ruleTypes().stream().anyMatch(t -> t.name().equals("card-product") && t.present() && "0.1.1".equals(t.version())));
+    }
+
+    @Test
+    void aNewVersionOfARuleTypeDecidesOnlyOnceTheDeploymentPromotesIt() throws Exception {
+        Drop drop = goldOnly(RuleFailurePolicy.DENY);
+        now.set(T0.plus(Duration.ofHours(1)));
+        java.util.Set<Long> verifying = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        engine.candidates = verifying::contains;
+        // version 0.2.0 (bundle 12) admits every card; while it is being verified, 0.1.0 keeps deciding
+        io.dropwise.api.rules.RuleType admitsAll = new io.dropwise.api.rules.RuleType() {
+            @Override
+            public String name() {
+                return "card-product";
+            }
+
+            @Override
+            public String description() {
+                return "admits every card";
+            }
+
+            @Override
+            public List<io.dropwise.api.rules.Parameter> parameters() {
+                return cardProduct.parameters();
+            }
+
+            @Override
+            public io.dropwise.api.rules.Rule create(Map<String, Object> params) {
+                return context -> io.dropwise.api.rules.Decision.allow();
+            }
+        };
+        verifying.add(12L);
+        engine.addRuleType(new RuleRegistry.Provided(admitsAll, "io.dropwise.rules.builtin", "0.2.0", 12, 0, 9));
+        Customer silver = new Customer("s", Tier.STANDARD, Set.of("SILVER"), Map.of());
+        ClaimResult.Refused refused = (ClaimResult.Refused) engine.claim(silver, drop.id(), "k1");
+        assertEquals(Reason.NOT_ELIGIBLE, refused.reason(), "the candidate does not decide");
+        assertTrue(engine.ruleTypes().stream().anyMatch(t -> t.name().equals("card-product") && "0.1.0".equals(t.version())),
+                "the listing shows the version that decides");
+
+        verifying.remove(12L); // promoted
+        ClaimResult.Accepted accepted = (ClaimResult.Accepted) engine.claim(silver, drop.id(), "k2");
+        assertTrue(accepted.claim().decidedBy().endsWith("card-product@io.dropwise.rules.builtin/0.2.0"), accepted.claim().decidedBy());
     }
 
     @Test

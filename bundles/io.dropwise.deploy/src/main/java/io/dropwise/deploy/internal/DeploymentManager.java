@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,7 @@ import io.dropwise.api.deploy.Deployment;
 import io.dropwise.api.deploy.DeploymentState;
 import io.dropwise.api.deploy.Deployments;
 import io.dropwise.api.deploy.InvalidDeploymentException;
+import io.dropwise.api.lifecycle.Candidates;
 import io.dropwise.api.lifecycle.InFlight;
 
 /**
@@ -58,8 +61,10 @@ import io.dropwise.api.lifecycle.InFlight;
  * <p>A deployment installs the new version beside the running one (Felix allows two versions of a
  * symbolic name side by side, and a deployable bundle exports nothing, so nothing is refreshed),
  * starts it, verifies it (every component satisfied and every service it registers obtainable
- * within {@link #VERIFY_TIMEOUT}, its health checks not critical), lets the new version take new
- * work (consumers pick the most recently installed provider), waits for the work in flight on the
+ * within {@link #VERIFY_TIMEOUT}, its health checks not critical) while it is a {@link Candidates
+ * candidate} that no consumer gives work to, then promotes it: from that moment the new version
+ * takes all new work (consumers pick the most recently installed provider that is not a
+ * candidate), waits for the work in flight on the
  * old version to finish ({@link InFlight}, at most {@link #DRAIN_TIMEOUT}), then stops and
  * uninstalls the old version and keeps its jar for a rollback. A failure at any step removes the
  * new version; the old one never stopped serving.
@@ -68,7 +73,7 @@ import io.dropwise.api.lifecycle.InFlight;
  * of each deployed bundle is put back, so a restart comes back on what was made permanent.
  */
 @Component(immediate = true)
-public final class DeploymentManager implements Deployments {
+public final class DeploymentManager implements Deployments, Candidates {
 
     static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(15);
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
@@ -89,6 +94,8 @@ public final class DeploymentManager implements Deployments {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "dropwise-deployments"));
     private final Map<String, DeploymentRecord> history = new LinkedHashMap<>();
+    /** Bundles installed by a deployment that is still verifying them. */
+    private final Set<Long> candidates = ConcurrentHashMap.newKeySet();
 
     @Activate
     public DeploymentManager(BundleContext context, @Reference ServiceComponentRuntime scr) throws IOException {
@@ -116,6 +123,11 @@ public final class DeploymentManager implements Deployments {
     }
 
     // ------------------------------------------------------------------ the API
+
+    @Override
+    public boolean isCandidate(long bundleId) {
+        return candidates.contains(bundleId);
+    }
 
     @Override
     public synchronized Deployment deploy(byte[] jar, String source) throws InvalidDeploymentException {
@@ -214,10 +226,11 @@ public final class DeploymentManager implements Deployments {
             try (InputStream in = Files.newInputStream(folder.resolve(r.jar))) {
                 installed = context.installBundle(LOCATION_PREFIX + r.id, in);
             }
+            candidates.add(installed.getBundleId()); // before it starts: no consumer gives it work until it is verified
             installed.start();
             verify(installed);
             step(r, DeploymentState.SWITCHING, "version " + r.version + " is verified; it takes all new work now");
-            // consumers pick the most recently installed provider: the switch happened when its services registered
+            candidates.remove(installed.getBundleId()); // the switch: consumers choose it from their next call on
             step(r, DeploymentState.DRAINING, "waiting for the work in flight on " + describe(old) + " to finish");
             int left = drain(old);
             String previousJar = null;
@@ -245,6 +258,7 @@ public final class DeploymentManager implements Deployments {
                 } catch (BundleException | IllegalStateException ignored) {
                     // already gone
                 }
+                candidates.remove(installed.getBundleId());
             }
             synchronized (this) {
                 r.reason = reason;

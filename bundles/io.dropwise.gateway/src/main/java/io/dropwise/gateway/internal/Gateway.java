@@ -7,6 +7,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
@@ -19,11 +20,13 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dropwise.api.http.RequestHandler;
+import io.dropwise.api.lifecycle.Candidates;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -60,7 +63,7 @@ public final class Gateway {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, prefix + "/*");
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "dropwise-gateway" + prefix.replace('/', '-'));
-            registrations.add(context.registerService(Servlet.class, new Dispatch(prefix, handlers.get(prefix)), props));
+            registrations.add(context.registerService(Servlet.class, new Dispatch(prefix, handlers.get(prefix), this::isCandidate), props));
         }
     }
 
@@ -74,6 +77,15 @@ public final class Gateway {
             }
         }
         registrations.clear();
+    }
+
+    /** The deployment service's view of which bundles are still being verified; absent: none is. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile Candidates candidates;
+
+    private boolean isCandidate(long bundleId) {
+        Candidates c = candidates;
+        return c != null && c.isCandidate(bundleId);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -98,17 +110,19 @@ public final class Gateway {
         private static final long serialVersionUID = 1L;
         private final String prefix;
         private final transient Handlers handlers;
+        private final transient LongPredicate candidate;
 
-        Dispatch(String prefix, Handlers handlers) {
+        Dispatch(String prefix, Handlers handlers, LongPredicate candidate) {
             this.prefix = prefix;
             this.handlers = handlers;
+            this.candidate = candidate;
         }
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             Optional<RequestHandler> handler;
             try {
-                handler = handlers.await(WAIT_MILLIS);
+                handler = handlers.await(WAIT_MILLIS, candidate);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 handler = Optional.empty();

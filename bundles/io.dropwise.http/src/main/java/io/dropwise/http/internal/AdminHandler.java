@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ import io.dropwise.api.deploy.Deployment;
 import io.dropwise.api.deploy.Deployments;
 import io.dropwise.api.deploy.InvalidDeploymentException;
 import io.dropwise.api.http.RequestHandler;
+import io.dropwise.api.lifecycle.Candidates;
 import io.dropwise.api.lifecycle.InFlight;
 
 /**
@@ -46,9 +48,9 @@ public final class AdminHandler extends DrainingHandler {
     /** Largest bundle jar accepted by POST /admin/v1/deployments. */
     static final int MAX_JAR_BYTES = 64 * 1024 * 1024;
 
-    private final Newest<Drops> drops = new Newest<>();
-    private final Newest<OperatorAuthenticator> operators = new Newest<>();
-    private final Newest<Deployments> deployments = new Newest<>();
+    private final Newest<Drops> drops = new Newest<>(this::isCandidate);
+    private final Newest<OperatorAuthenticator> operators = new Newest<>(this::isCandidate);
+    private final Newest<Deployments> deployments = new Newest<>(this::isCandidate);
 
     @Activate
     public AdminHandler() {
@@ -82,6 +84,15 @@ public final class AdminHandler extends DrainingHandler {
 
     void removeDeployments(Deployments service) {
         deployments.remove(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setCandidates(Candidates c) {
+        bindCandidates(c);
+    }
+
+    void unsetCandidates(Candidates c) {
+        unbindCandidates(c);
     }
 
     @Deactivate

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.framework.ServiceReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import io.dropwise.api.drops.ClaimResult;
 import io.dropwise.api.drops.DrawResult;
 import io.dropwise.api.drops.Drops;
 import io.dropwise.api.http.RequestHandler;
+import io.dropwise.api.lifecycle.Candidates;
 import io.dropwise.api.lifecycle.InFlight;
 
 /**
@@ -47,8 +49,8 @@ public final class ApiHandler extends DrainingHandler {
 
     private final BundleContext context;
 
-    private final Newest<Drops> drops = new Newest<>();
-    private final Newest<TokenVerifier> tokens = new Newest<>();
+    private final Newest<Drops> drops = new Newest<>(this::isCandidate);
+    private final Newest<TokenVerifier> tokens = new Newest<>(this::isCandidate);
 
     @Activate
     public ApiHandler(BundleContext context) {
@@ -72,6 +74,15 @@ public final class ApiHandler extends DrainingHandler {
 
     void removeTokens(TokenVerifier service) {
         tokens.remove(service);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setCandidates(Candidates c) {
+        bindCandidates(c);
+    }
+
+    void unsetCandidates(Candidates c) {
+        unbindCandidates(c);
     }
 
     @Deactivate

@@ -9,11 +9,10 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.dropwise.api.store.StoreUnavailableException;
-
-
 import io.dropwise.api.http.RequestHandler;
+import io.dropwise.api.lifecycle.Candidates;
 import io.dropwise.api.lifecycle.InFlight;
+import io.dropwise.api.store.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -30,9 +29,27 @@ abstract class DrainingHandler implements RequestHandler, InFlight {
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final InFlightRequests inFlight = new InFlightRequests();
     final ObjectMapper json;
+    /** Set by the concrete component's optional dynamic reference; {@code null}: no bundle is a candidate. */
+    private volatile Candidates candidates;
 
     DrainingHandler(ObjectMapper json) {
         this.json = json;
+    }
+
+    void bindCandidates(Candidates c) {
+        candidates = c;
+    }
+
+    void unbindCandidates(Candidates c) {
+        if (candidates == c) {
+            candidates = null;
+        }
+    }
+
+    /** @return whether the bundle is a new version still being verified (its services take no work yet) */
+    final boolean isCandidate(long bundleId) {
+        Candidates c = candidates;
+        return c != null && c.isCandidate(bundleId);
     }
 
     /** Answers one request; runs only while the servlet is in service. */

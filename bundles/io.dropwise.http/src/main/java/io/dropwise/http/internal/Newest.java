@@ -2,15 +2,17 @@ package io.dropwise.http.internal;
 
 import java.util.Comparator;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongPredicate;
 
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 
 /**
  * The providers of one service that are up now, and the one to use: the most recently installed
- * bundle's (then the newest service). During a live upgrade the new version's service appears
- * beside the old one and takes all new work from that moment; work already running on the old one
- * finishes there.
+ * bundle's (then the newest service) that is not a candidate. During a live upgrade the new
+ * version's service appears beside the old one while the deployment verifies it (a candidate:
+ * skipped), and takes all new work once the deployment promotes it; work already running on the
+ * old one finishes there.
  *
  * @param <T> the service type
  */
@@ -20,9 +22,19 @@ final class Newest<T> {
     }
 
     private final CopyOnWriteArrayList<Provider<T>> providers = new CopyOnWriteArrayList<>();
+    private final LongPredicate candidate;
+
+    /** @param candidate tells the bundles whose services must not take work yet */
+    Newest(LongPredicate candidate) {
+        this.candidate = candidate;
+    }
 
     void add(ServiceReference<T> reference, T service) {
-        providers.add(new Provider<>(service, reference.getBundle().getBundleId(), (Long) reference.getProperty(Constants.SERVICE_ID)));
+        add(service, reference.getBundle().getBundleId(), (Long) reference.getProperty(Constants.SERVICE_ID));
+    }
+
+    void add(T service, long bundleId, long serviceId) {
+        providers.add(new Provider<>(service, bundleId, serviceId));
     }
 
     void remove(T service) {
@@ -31,7 +43,7 @@ final class Newest<T> {
 
     /** @return the provider to use now, or {@code null} when there is none */
     T get() {
-        return providers.stream().max(Comparator.comparingLong((Provider<T> p) -> p.bundleId()).thenComparingLong(Provider::serviceId))
+        return providers.stream().filter(p -> !candidate.test(p.bundleId())).max(Comparator.comparingLong((Provider<T> p) -> p.bundleId()).thenComparingLong(Provider::serviceId))
                 .map(Provider::service).orElse(null);
     }
 }
