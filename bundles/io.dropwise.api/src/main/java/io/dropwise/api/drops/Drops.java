@@ -55,4 +55,10 @@ public interface Drops {
 
     /** @return every rule type deployed, and every one a drop names but that is not deployed */
     List<RuleTypeStatus> ruleTypes();
+
+    /**
+     * @param dropId the drop
+     * @return its activity (claims per second, outcomes per tier), or empty when there is no such drop
+     */
+    Optional<DropActivity> activity(String dropId);
 }

@@ -34,6 +34,7 @@ import io.dropwise.api.customer.Customer;
 import io.dropwise.api.customer.Tier;
 import io.dropwise.api.drops.Claim;
 import io.dropwise.api.drops.ClaimResult;
+import io.dropwise.api.drops.DropActivity;
 import io.dropwise.api.drops.ClaimResult.Reason;
 import io.dropwise.api.drops.DrawResult;
 import io.dropwise.api.drops.Drop;
@@ -92,6 +93,15 @@ public final class ClaimsEngine implements Drops, InFlight {
 
     private volatile Listing listing = new Listing(List.of(), 0);
 
+    /** Claims per second of a drop, read from the store at most once a second. */
+    private record Activity(List<DropActivity.Second> perSecond, long readAtMillis) {
+    }
+
+    private final Map<String, Activity> activity = new ConcurrentHashMap<>();
+    /** Outcome counters: drop id → "tier/outcome" → count. */
+    private final Map<String, Map<String, java.util.concurrent.atomic.LongAdder>> outcomes = new ConcurrentHashMap<>();
+    private final Instant startedAt;
+
     @Activate
     public ClaimsEngine(@Reference ClaimStore store) {
         this(store, Clock.systemUTC());
@@ -100,6 +110,7 @@ public final class ClaimsEngine implements Drops, InFlight {
     ClaimsEngine(ClaimStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         this.batcher = new ClaimBatcher(store, MAX_BATCH, MAX_QUEUED);
         this.batcher.start();
         LOG.info("Claims engine started");
@@ -249,10 +260,65 @@ public final class ClaimsEngine implements Drops, InFlight {
     public ClaimResult claim(Customer customer, String dropId, String idempotencyKey) {
         claiming.incrementAndGet();
         try {
-            return decideAndWrite(customer, dropId, idempotencyKey);
+            ClaimResult result = decideAndWrite(customer, dropId, idempotencyKey);
+            count(dropId, customer.tier(), result);
+            return result;
         } finally {
             claiming.decrementAndGet();
         }
+    }
+
+    /** Counts the outcome of a claim request for the live view (replays are not new outcomes). */
+    private void count(String dropId, Tier tier, ClaimResult result) {
+        String outcome;
+        if (result instanceof ClaimResult.Accepted a) {
+            if (a.replay()) {
+                return;
+            }
+            outcome = "claimed";
+        } else {
+            outcome = switch (((ClaimResult.Refused) result).reason()) {
+                case NOT_FOUND -> null;
+                case NOT_OPEN_FOR_TIER -> "early";
+                case NOT_ELIGIBLE -> "not-eligible";
+                case ALREADY_CLAIMED -> "already-claimed";
+                case SOLD_OUT -> "sold-out";
+                case CLOSED -> "closed";
+                case UNAVAILABLE -> "failed";
+            };
+        }
+        if (outcome != null) {
+            outcomes.computeIfAbsent(dropId, k -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(tier.name().toLowerCase(java.util.Locale.ROOT) + "/" + outcome, k -> new java.util.concurrent.atomic.LongAdder())
+                    .increment();
+        }
+    }
+
+    @Override
+    public Optional<DropActivity> activity(String dropId) {
+        Optional<Drop> drop = find(dropId);
+        if (drop.isEmpty()) {
+            return Optional.empty();
+        }
+        Activity cached = activity.get(dropId);
+        long nowMillis = clock.millis();
+        if (cached == null || nowMillis - cached.readAtMillis() >= 1000) {
+            java.util.TreeMap<Instant, Integer> seconds = new java.util.TreeMap<>();
+            for (Claim c : store.claimsOfDrop(dropId)) {
+                seconds.merge(c.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), 1, Integer::sum);
+            }
+            cached = new Activity(seconds.entrySet().stream().map(e -> new DropActivity.Second(e.getKey(), e.getValue())).toList(), nowMillis);
+            activity.put(dropId, cached);
+        }
+        Map<String, Map<String, Long>> byTier = new LinkedHashMap<>();
+        for (Tier t : Tier.values()) {
+            byTier.put(t.name().toLowerCase(java.util.Locale.ROOT), new LinkedHashMap<>());
+        }
+        outcomes.getOrDefault(dropId, Map.of()).forEach((key, n) -> {
+            String[] tierAndOutcome = key.split("/", 2);
+            byTier.get(tierAndOutcome[0]).put(tierAndOutcome[1], n.sum());
+        });
+        return Optional.of(new DropActivity(dropId, cached.perSecond(), byTier, startedAt));
     }
 
     private ClaimResult decideAndWrite(Customer customer, String dropId, String idempotencyKey) {

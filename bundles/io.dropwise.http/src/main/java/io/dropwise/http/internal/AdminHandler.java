@@ -28,6 +28,7 @@ import io.dropwise.api.drops.Drops;
 import io.dropwise.api.drops.InvalidDropException;
 import io.dropwise.api.operator.Operator;
 import io.dropwise.api.operator.OperatorAuthenticator;
+import io.dropwise.api.operator.OperatorSession;
 import io.dropwise.api.deploy.Deployment;
 import io.dropwise.api.deploy.Deployments;
 import io.dropwise.api.deploy.InvalidDeploymentException;
@@ -115,6 +116,7 @@ public final class AdminHandler extends DrainingHandler {
             return null;
         }
         String header = x.request.getHeader("Authorization");
+        boolean changes = !isSafe(x.request.getMethod());
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
                 String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
@@ -122,6 +124,11 @@ public final class AdminHandler extends DrainingHandler {
                 if (colon > 0) {
                     Optional<Operator> operator = auth.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
                     if (operator.isPresent()) {
+                        if (changes && x.request.getHeader("Origin") != null && !sameOrigin(x.request)) {
+                            x.problem("cross-site", "Cross-site request refused", 403,
+                                    "A request that changes something must not come from a page of another site.");
+                            return null;
+                        }
                         return operator.get();
                     }
                 }
@@ -129,10 +136,52 @@ public final class AdminHandler extends DrainingHandler {
                 // answered below
             }
             LOG.info("Admin API sign-in refused from {}", x.request.getRemoteAddr());
+        } else {
+            Optional<OperatorSession> session = sessionId(x.request).flatMap(auth::session);
+            if (session.isPresent()) {
+                // a console page: the session cookie signs it in, the CSRF token proves the page is ours
+                if (changes && !session.get().csrfToken().equals(x.request.getHeader(OperatorAuthenticator.CSRF_HEADER))) {
+                    x.problem("cross-site", "Cross-site request refused", 403, "A request that changes something must carry the "
+                            + OperatorAuthenticator.CSRF_HEADER + " header of its console session; reload the console page.");
+                    return null;
+                }
+                return session.get().operator();
+            }
         }
         x.response.setHeader("WWW-Authenticate", "Basic realm=\"Dropwise operators\", charset=\"UTF-8\"");
-        x.problem("unauthorized", "Unauthorized", 401, "Sign in with a Dropwise operator account (HTTP Basic).");
+        x.problem("unauthorized", "Unauthorized", 401, "Sign in with a Dropwise operator account (HTTP Basic, or the console's sign-in).");
         return null;
+    }
+
+    private static boolean isSafe(String method) {
+        return "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method);
+    }
+
+    private static Optional<String> sessionId(jakarta.servlet.http.HttpServletRequest request) {
+        jakarta.servlet.http.Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (jakarta.servlet.http.Cookie c : cookies) {
+                if (OperatorAuthenticator.SESSION_COOKIE.equals(c.getName()) && c.getValue() != null && !c.getValue().isEmpty()) {
+                    return Optional.of(c.getValue());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return whether the {@code Origin} header names this very server */
+    private static boolean sameOrigin(jakarta.servlet.http.HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        String host = request.getHeader("Host");
+        if (origin == null || host == null) {
+            return false;
+        }
+        try {
+            java.net.URI o = java.net.URI.create(origin);
+            return host.equalsIgnoreCase(o.getRawAuthority()) && (request.isSecure() ? "https" : "http").equalsIgnoreCase(o.getScheme());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void route(HttpExchange x, Operator operator) throws IOException {
@@ -168,6 +217,16 @@ public final class AdminHandler extends DrainingHandler {
             Drop drop = engine == null ? null : find(x, engine, parts[1]);
             if (drop != null) {
                 x.write(200, Map.of("claims", engine.claimsOfDrop(parts[1]).stream().map(Views::adminClaim).toList()));
+            }
+        } else if (parts.length == 3 && parts[0].equals("drops") && parts[2].equals("activity")) {
+            if (!x.allow("GET")) {
+                return;
+            }
+            Drops engine = engine(x);
+            Drop drop = engine == null ? null : find(x, engine, parts[1]);
+            if (drop != null) {
+                x.response.setHeader("Cache-Control", "no-store");
+                x.write(200, Views.activity(drop, engine.stats(parts[1]).orElse(null), engine.activity(parts[1]).orElseThrow()));
             }
         } else if (parts.length == 2 && parts[0].equals("drops")) {
             if (!x.allow("GET")) {

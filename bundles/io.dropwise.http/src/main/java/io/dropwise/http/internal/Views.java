@@ -8,6 +8,7 @@ import java.util.Map;
 import io.dropwise.api.customer.Tier;
 import io.dropwise.api.drops.Claim;
 import io.dropwise.api.drops.DrawResult;
+import io.dropwise.api.drops.DropActivity;
 import io.dropwise.api.drops.Drop;
 import io.dropwise.api.drops.DropKind;
 import io.dropwise.api.drops.DropSpec;
@@ -134,6 +135,23 @@ final class Views {
             return pm;
         }).toList());
         m.put("drops", t.dropIds());
+        return m;
+    }
+
+    static Map<String, Object> activity(Drop d, DropStats stats, DropActivity a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dropId", d.id());
+        m.put("stock", d.spec().stock());
+        m.put("claimed", stats == null ? null : d.spec().kind() == io.dropwise.api.drops.DropKind.STOCK ? stats.claimed() : stats.entries());
+        m.put("remaining", stats == null ? null : stats.remaining());
+        m.put("perSecond", a.perSecond().stream().map(s -> {
+            Map<String, Object> second = new LinkedHashMap<>();
+            second.put("second", s.second().toString());
+            second.put("claimed", s.claimed());
+            return second;
+        }).toList());
+        m.put("outcomes", a.outcomes());
+        m.put("since", a.since().toString());
         return m;
     }
 

@@ -62,6 +62,7 @@ class OpenApiDocumentTest {
             Map.entry("/admin/v1/drops", Set.of("get", "post")),
             Map.entry("/admin/v1/drops/{dropId}", Set.of("get")),
             Map.entry("/admin/v1/drops/{dropId}/claims", Set.of("get")),
+            Map.entry("/admin/v1/drops/{dropId}/activity", Set.of("get")),
             Map.entry("/admin/v1/drops/{dropId}/draw", Set.of("post")),
             Map.entry("/admin/v1/rules", Set.of("get")),
             Map.entry("/admin/v1/deployments", Set.of("get", "post")),
@@ -80,6 +81,7 @@ class OpenApiDocumentTest {
             Map.entry("post /admin/v1/drops", Set.of("400", "401", "403", "413", "415", "500", "503")),
             Map.entry("get /admin/v1/drops/{dropId}", Set.of("401", "404", "500", "503")),
             Map.entry("get /admin/v1/drops/{dropId}/claims", Set.of("401", "404", "500", "503")),
+            Map.entry("get /admin/v1/drops/{dropId}/activity", Set.of("401", "404", "500", "503")),
             Map.entry("post /admin/v1/drops/{dropId}/draw", Set.of("401", "403", "404", "409", "500", "503")),
             Map.entry("get /admin/v1/rules", Set.of("401", "500", "503")),
             Map.entry("get /admin/v1/deployments", Set.of("401", "500", "503")),
@@ -248,6 +250,11 @@ class OpenApiDocumentTest {
         matches("AdminDrop", Views.adminDrop(stock, new DropStats(6, 494, 0, perTier)));
         matches("AdminDrop", Views.adminDrop(draw, new DropStats(0, null, 6, perTier)));
         matches("DropStats", new DropStats(0, null, 6, perTier));
+        matches("DropActivity", Views.activity(stock, new DropStats(6, 494, 0, perTier), new io.dropwise.api.drops.DropActivity(stock.id(),
+                List.of(new io.dropwise.api.drops.DropActivity.Second(opens, 6)), Map.of("employee", Map.of("claimed", 6L, "early", 2L),
+                        "vip", Map.of(), "standard", Map.of()), opens)));
+        matches("DropActivity", Views.activity(draw, null, new io.dropwise.api.drops.DropActivity(draw.id(), List.of(),
+                Map.of("employee", Map.of(), "vip", Map.of(), "standard", Map.of()), opens)));
         matches("Claim", Views.claim(claim));
         matches("MyClaim", Views.myClaim(claim));
         matches("DrawResult", Views.draw(new DrawResult(draw.id(), "1".repeat(64), hash, List.of("a".repeat(64), "b".repeat(64)),

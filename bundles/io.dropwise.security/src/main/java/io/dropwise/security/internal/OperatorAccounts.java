@@ -12,6 +12,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -23,6 +27,7 @@ import io.dropwise.api.ServerProperties;
 import io.dropwise.api.operator.Operator;
 import io.dropwise.api.operator.OperatorAuthenticator;
 import io.dropwise.api.operator.OperatorRole;
+import io.dropwise.api.operator.OperatorSession;
 
 /**
  * The operator accounts: {@code admin} always, {@code viewer} when a viewer password is set.
@@ -30,6 +35,10 @@ import io.dropwise.api.operator.OperatorRole;
  * <p>The admin password comes from {@code DROPWISE_ADMIN_PASSWORD}. When it is not set, or is too
  * weak to accept, a random password is generated once, written to {@code <data>/initial-admin-password}
  * (readable by the owner only) and reused at every later start.
+ *
+ * <p>Browser sessions (the console's sign-in form) live in memory: they end after
+ * {@link #SESSION_IDLE} without a request, after {@link #SESSION_MAX} in any case, at sign-out, and
+ * when this bundle stops (operators then sign in again). At most {@link #MAX_SESSIONS} are open.
  */
 @Component(service = OperatorAuthenticator.class)
 public final class OperatorAccounts implements OperatorAuthenticator {
@@ -40,7 +49,18 @@ public final class OperatorAccounts implements OperatorAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorAccounts.class);
 
+    static final Duration SESSION_IDLE = Duration.ofMinutes(30);
+    static final Duration SESSION_MAX = Duration.ofHours(12);
+    static final int MAX_SESSIONS = 10_000;
+
     private final Map<String, Account> accounts = new LinkedHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final SecureRandom random;
+    private final Clock clock;
+
+    /** A session and the limits of its life. */
+    private record Session(OperatorSession session, Instant endsAt) {
+    }
 
     private record Account(Operator operator, Credential credential) {
     }
@@ -48,10 +68,12 @@ public final class OperatorAccounts implements OperatorAuthenticator {
     @Activate
     public OperatorAccounts(BundleContext context) throws IOException {
         this(dataDir(context), context.getProperty(ServerProperties.ADMIN_PASSWORD),
-                context.getProperty(ServerProperties.VIEWER_PASSWORD), new SecureRandom());
+                context.getProperty(ServerProperties.VIEWER_PASSWORD), new SecureRandom(), Clock.systemUTC());
     }
 
-    OperatorAccounts(Path dataDir, String adminPassword, String viewerPassword, SecureRandom random) throws IOException {
+    OperatorAccounts(Path dataDir, String adminPassword, String viewerPassword, SecureRandom random, Clock clock) throws IOException {
+        this.random = random;
+        this.clock = clock;
         String admin = adminPassword;
         if (admin != null) {
             Optional<String> refused = PasswordPolicy.whyRefused(ADMIN, admin);
@@ -86,6 +108,58 @@ public final class OperatorAccounts implements OperatorAuthenticator {
             return Optional.empty();
         }
         return Optional.of(account.operator());
+    }
+
+    @Override
+    public OperatorSession openSession(Operator operator) {
+        Instant now = clock.instant();
+        sessions.values().removeIf(s -> !s.session().expiresAt().isAfter(now));
+        if (sessions.size() >= MAX_SESSIONS) {
+            // the oldest session gives way: sign-ins never fail because of abandoned sessions
+            sessions.values().stream().min(java.util.Comparator.comparing(Session::endsAt))
+                    .ifPresent(oldest -> sessions.remove(oldest.session().id()));
+        }
+        OperatorSession session = new OperatorSession(randomToken(), operator, randomToken(), now.plus(SESSION_IDLE));
+        sessions.put(session.id(), new Session(session, now.plus(SESSION_MAX)));
+        LOG.info("Operator {} signed in (browser session)", operator.name());
+        return session;
+    }
+
+    @Override
+    public Optional<OperatorSession> session(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        Session found = sessions.get(id);
+        Instant now = clock.instant();
+        if (found == null) {
+            return Optional.empty();
+        }
+        if (!found.session().expiresAt().isAfter(now) || !found.endsAt().isAfter(now)) {
+            sessions.remove(id, found);
+            return Optional.empty();
+        }
+        Instant idleEnd = now.plus(SESSION_IDLE);
+        OperatorSession extended = new OperatorSession(id, found.session().operator(), found.session().csrfToken(),
+                idleEnd.isBefore(found.endsAt()) ? idleEnd : found.endsAt());
+        sessions.replace(id, found, new Session(extended, found.endsAt()));
+        return Optional.of(extended);
+    }
+
+    @Override
+    public void closeSession(String id) {
+        if (id != null) {
+            Session gone = sessions.remove(id);
+            if (gone != null) {
+                LOG.info("Operator {} signed out", gone.session().operator().name());
+            }
+        }
+    }
+
+    private String randomToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static Path dataDir(BundleContext context) {

@@ -24,8 +24,55 @@ class OperatorAccountsTest {
     @TempDir
     Path data;
 
+    private final java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+            new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-27T09:00:00Z"));
+    private final java.time.Clock clock = new java.time.Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now.get();
+        }
+    };
+
     private OperatorAccounts accounts(String admin, String viewer) throws IOException {
-        return new OperatorAccounts(data, admin, viewer, new SecureRandom());
+        return new OperatorAccounts(data, admin, viewer, new SecureRandom(), clock);
+    }
+
+    @Test
+    void sessionsEndWhenIdleAtTheirMaximumAgeAndAtSignOut() throws IOException {
+        OperatorAccounts accounts = accounts(STRONG, null);
+        Operator admin = accounts.authenticate("admin", STRONG).orElseThrow();
+        io.dropwise.api.operator.OperatorSession s = accounts.openSession(admin);
+        assertTrue(s.id().length() >= 40 && s.csrfToken().length() >= 40, "unguessable: 256 random bits each");
+        assertNotEquals(s.id(), s.csrfToken());
+        assertEquals(admin, accounts.session(s.id()).orElseThrow().operator());
+        assertTrue(accounts.session("not-" + s.id()).isEmpty());
+        assertTrue(accounts.session(null).isEmpty());
+
+        // used every 20 minutes: stays open (idle limit 30 min) ... until 12 h after sign-in
+        for (int i = 0; i < 35; i++) {
+            now.set(now.get().plus(java.time.Duration.ofMinutes(20)));
+            assertTrue(accounts.session(s.id()).isPresent(), "still open after " + (i + 1) * 20 + " min");
+        }
+        now.set(now.get().plus(java.time.Duration.ofMinutes(20))); // 12 h
+        assertTrue(accounts.session(s.id()).isEmpty(), "ended at its maximum age");
+
+        io.dropwise.api.operator.OperatorSession idle = accounts.openSession(admin);
+        now.set(now.get().plus(java.time.Duration.ofMinutes(31)));
+        assertTrue(accounts.session(idle.id()).isEmpty(), "ended after 30 idle minutes");
+
+        io.dropwise.api.operator.OperatorSession out = accounts.openSession(admin);
+        accounts.closeSession(out.id());
+        assertTrue(accounts.session(out.id()).isEmpty(), "signed out");
     }
 
     private Path passwordFile() {
