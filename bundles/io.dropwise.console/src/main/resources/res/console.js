@@ -78,6 +78,13 @@
     return el;
   }
 
+  /** Replaces el's content; like h(), skips null and false and flattens arrays. */
+  function fill(el, ...children) {
+    el.replaceChildren();
+    append(el, children);
+    return el;
+  }
+
   function append(el, children) {
     for (const c of children.flat(Infinity)) {
       if (c != null && c !== false) {
@@ -274,14 +281,14 @@
   const main = h('main', {class: 'dw-main'});
   const modalLayer = h('div', {class: 'dw-modal-layer'});
 
-  root.replaceChildren(
+  root.replaceChildren(...[
     h('header', {class: 'dw-header'},
       h('div', {class: 'dw-brand'}, h('span', {class: 'dw-logo', 'aria-hidden': 'true'}), 'Dropwise operator console'),
       h('div', {class: 'dw-whoami'}, 'Signed in as ', h('strong', null, OPERATOR || 'unknown'),
         ' ', badge(IS_ADMIN ? 'admin' : 'viewer', IS_ADMIN ? 'accent' : 'muted'))),
     IS_ADMIN ? null : h('div', {class: 'dw-banner', test: 'read-only', role: 'note'},
       'Signed in as viewer: read only. You can watch drops and deployments, but not change them.'),
-    tabs, messageArea, main, modalLayer);
+    tabs, messageArea, main, modalLayer].filter(Boolean));
 
   // The message area holds one message at a time. key: 'busy', 'session', 'flash' or 'error'.
   let messageKey = null;
@@ -293,7 +300,8 @@
     }
     clearTimeout(flashTimer);
     messageKey = key || kind;
-    const close = h('button', {type: 'button', class: 'dw-msg-close', 'aria-label': 'Dismiss', onclick: () => clearMessage()}, '×');
+    // The × is drawn by CSS so the area's text is only the message.
+    const close = h('button', {type: 'button', class: 'dw-msg-close', 'aria-label': 'Dismiss', title: 'Dismiss', onclick: () => clearMessage()});
     messageArea.replaceChildren(h('div', {class: 'dw-msg dw-msg-' + kind, role: kind === 'error' ? 'alert' : 'status'},
       h('div', {class: 'dw-msg-text'}, content), key === 'session' ? null : close));
     if (kind === 'success') {
@@ -387,7 +395,9 @@
    */
   async function request(path, options) {
     const {method = 'GET', json, body, contentType, base = API, retries = 0, ctx} = options || {};
-    const headers = {'Accept': 'application/json', 'X-Dropwise-CSRF': CSRF};
+    // X-Requested-With lets the server tell a page's call from a browser visit (e.g. to leave out
+    // WWW-Authenticate: Basic on a 401, which would make the browser pop up its own sign-in box).
+    const headers = {'Accept': 'application/json', 'X-Dropwise-CSRF': CSRF, 'X-Requested-With': 'XMLHttpRequest'};
     let payload = body;
     if (json !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -742,7 +752,7 @@
         return;
       }
       const placeholder = {string: '', string_list: [], integer: 0, number: 0, boolean: false, duration: 'PT1H', instant: '2026-01-01T00:00:00Z'};
-      ruleHelp.replaceChildren('Add a rule: ', types.map(r => h('button', {
+      fill(ruleHelp, 'Add a rule: ', types.map(r => h('button', {
         type: 'button', class: 'dw-chip', title: r.description || null,
         onclick: () => {
           let list;
@@ -962,7 +972,7 @@
     const claimed = bigNumber('Claimed', 'claimed-count');
     const remaining = bigNumber('Remaining', 'remaining');
     const rate = bigNumber('Claims per second', 'claims-per-second', 'over the last 5 s');
-    const chart = svgEl('svg', {test: 'burndown', class: 'dw-chart', viewBox: '0 0 720 240', role: 'img', 'aria-label': 'Remaining stock over time'});
+    const chart = svgEl('svg', {test: 'burndown', class: 'dw-chart', viewBox: '0 0 960 260', role: 'img', 'aria-label': 'Remaining stock over time'});
     const chartTitle = h('h2', {class: 'dw-card-title'}, 'Burn-down');
     const outcomes = h('table', {class: 'dw-table dw-outcomes', test: 'outcomes'});
     const outcomesNote = h('p', {class: 'dw-sub'});
@@ -979,7 +989,7 @@
 
     let activityMissing = false; // the server has no /activity endpoint (older HTTP front)
     const samples = []; // [{t, count}] for the rate when there is no activity endpoint
-    const drawState = {proof: null, loading: false, running: false, rendered: ''};
+    const drawState = {proof: null, loading: false, tried: false, running: false, rendered: ''};
 
     ctx.every(1000, async () => {
       let drop;
@@ -1117,7 +1127,7 @@
 
     function renderDraw(drop, stats) {
       drawCard.hidden = false;
-      if (drop.drawnAt && !drawState.proof && !drawState.loading) {
+      if (drop.drawnAt && !drawState.proof && !drawState.loading && !drawState.tried) {
         loadProof(drop);
       }
       const opens = tierOpenings(drop);
@@ -1145,7 +1155,7 @@
             + 'the server refuses a draw before then.') : null,
           h('div', {class: 'dw-form-actions dw-left'}, button));
       }
-      drawCard.replaceChildren(...children);
+      fill(drawCard, children);
     }
 
     async function runDraw(drop, stats) {
@@ -1181,6 +1191,7 @@
      */
     async function loadProof(drop) {
       drawState.loading = true;
+      drawState.tried = true; // once per visit; the result does not change
       try {
         drawState.proof = await request(path + '/draw', {ctx});
       } catch (e) {
@@ -1251,7 +1262,7 @@
     const opensAt = Math.min(...TIERS.map(t => tierOpenings(drop)[t]));
     const yMax = isDraw ? Math.max(count || 0, total, 1) : Math.max(drop.stock || 1, (left || 0) + total);
     if (!perSecond.length) {
-      return {points: [], yMax, empty: now < opensAt ? 'Not open yet.' : (act ? 'No claims yet.' : 'No activity data from this server.')};
+      return {points: [], yMax, empty: now < opensAt ? 'Not open yet.' : !act ? 'This server does not report activity over time yet.' : isDraw ? 'No entries yet.' : 'No claims yet.'};
     }
     // Anchor at the current value and walk back, so the line ends where the big number says.
     let value = isDraw ? Math.max((count || 0) - total, 0) : (left != null ? left + total : drop.stock);
@@ -1277,13 +1288,20 @@
   }
 
   function drawChart(svg, series, isDraw) {
-    const W = 720, H = 240, L = 64, R = 16, T = 14, B = 44;
+    const W = 960, H = 260, L = 64, R = 16, T = 14, B = 44;
     const pw = W - L - R, ph = H - T - B;
     const nodes = [];
     const yOf = v => T + ph - (v / series.yMax) * ph;
     // y axis: gridlines and labels
     const step = niceStep(series.yMax, 4);
+    const ticks = [];
     for (let v = 0; v <= series.yMax + 1e-9; v += step) {
+      ticks.push(v);
+    }
+    if (series.yMax - ticks[ticks.length - 1] > step * 0.3) {
+      ticks.push(series.yMax); // label the top (the full stock) too
+    }
+    for (const v of ticks) {
       nodes.push(svgEl('line', {x1: L, x2: W - R, y1: yOf(v), y2: yOf(v), class: 'dw-grid-line'}),
         svgEl('text', {x: L - 8, y: yOf(v) + 4, class: 'dw-tick', 'text-anchor': 'end'}, fmtCompact(Math.round(v))));
     }

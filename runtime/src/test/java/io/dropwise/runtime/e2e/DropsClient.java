@@ -240,6 +240,12 @@ final class DropsClient {
      */
     HttpResponse<String> consoleInstall(String fileName, byte[] jar, boolean start, boolean refreshPackages)
             throws IOException, InterruptedException {
+        return consoleInstall("/system/console/bundles/install", fileName, jar, start, refreshPackages);
+    }
+
+    /** The same upload, to another of the console's addresses for it (the page's form posts to {@code /system/console/bundles}). */
+    HttpResponse<String> consoleInstall(String path, String fileName, byte[] jar, boolean start, boolean refreshPackages)
+            throws IOException, InterruptedException {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
         String boundary = "----dropwise-e2e-" + HexFormat.of().formatHex(random);
@@ -259,7 +265,7 @@ final class DropsClient {
                 + "Content-Type: application/java-archive\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         body.writeBytes(jar);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return send(request("/system/console/bundles/install")
+        return send(request(path)
                 .header("Authorization", DropwiseServer.basic("admin", ADMIN_PASSWORD))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))

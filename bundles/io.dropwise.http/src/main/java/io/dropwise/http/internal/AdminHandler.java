@@ -148,7 +148,10 @@ public final class AdminHandler extends DrainingHandler {
                 return session.get().operator();
             }
         }
-        x.response.setHeader("WWW-Authenticate", "Basic realm=\"Dropwise operators\", charset=\"UTF-8\"");
+        if (x.request.getHeader("X-Requested-With") == null && sessionId(x.request).isEmpty()) {
+            // a script: ask for Basic; a console page (whose session ended) must not make the browser pop up its own sign-in box
+            x.response.setHeader("WWW-Authenticate", "Basic realm=\"Dropwise operators\", charset=\"UTF-8\"");
+        }
         x.problem("unauthorized", "Unauthorized", 401, "Sign in with a Dropwise operator account (HTTP Basic, or the console's sign-in).");
         return null;
     }

@@ -163,7 +163,7 @@ public final class ConsoleSecurityProvider implements SecurityProvider {
             Optional<Operator> operator = authenticator.authenticate(username == null ? null : username.strip(), password);
             if (operator.isEmpty()) {
                 LOG.info("Console sign-in refused for '{}' from {}", username, request.getRemoteAddr());
-                LoginPage.write(response, 401, next, "That user name and password do not match an operator account.");
+                LoginPage.write(response, 401, next, "That user name and password do not match an operator account.", username);
                 return;
             }
             OperatorSession session = authenticator.openSession(operator.get());

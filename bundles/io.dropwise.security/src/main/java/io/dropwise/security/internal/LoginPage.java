@@ -12,6 +12,10 @@ final class LoginPage {
     }
 
     static void write(HttpServletResponse response, int status, String next, String error) throws IOException {
+        write(response, status, next, error, "");
+    }
+
+    static void write(HttpServletResponse response, int status, String next, String error, String username) throws IOException {
         String html = """
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8">
@@ -35,13 +39,14 @@ final class LoginPage {
                 <form method="post" action="{{action}}">
                 <input type="hidden" name="next" value="{{next}}">
                 <label for="username">User name</label>
-                <input id="username" name="username" autocomplete="username" required autofocus>
+                <input id="username" name="username" autocomplete="username" value="{{username}}" required autofocus>
                 <label for="password">Password</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required>
                 <button type="submit" data-test="sign-in">Sign in</button>
                 </form></main></body></html>
                 """.replace("{{error}}", error == null ? "" : "<div class=\"error\" role=\"alert\" data-test=\"sign-in-error\">" + escape(error) + "</div>")
-                .replace("{{action}}", ConsoleSecurityProvider.LOGIN).replace("{{next}}", escape(next));
+                .replace("{{action}}", ConsoleSecurityProvider.LOGIN).replace("{{next}}", escape(next))
+                .replace("{{username}}", escape(username == null ? "" : username));
         byte[] body = html.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("text/html;charset=UTF-8");
