@@ -1186,8 +1186,8 @@
     }
 
     /**
-     * The admin API has no GET for a draw result. Try GET (in case a later server adds it); admins
-     * then use POST, which the API documents as changing nothing once drawn and answering the result.
+     * GET /admin/v1/drops/ID/draw answers the result of a drawn drop (viewers too). Against an older
+     * server without that GET, admins fall back to POST, which changes nothing once drawn.
      */
     async function loadProof(drop) {
       drawState.loading = true;

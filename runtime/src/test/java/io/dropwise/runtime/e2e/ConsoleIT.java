@@ -356,6 +356,24 @@ class ConsoleIT {
         System.out.println("ConsoleIT: Bundles page update of " + EXAMPLE + " refused: " + update.statusCode() + " " + update.body().strip());
     }
 
+    @Test
+    @Order(10)
+    void noConsolePageShowsTheServersSecrets() throws Exception {
+        // the settings reach the framework as system properties; the stock status pages print those
+        for (String page : List.of("/system/console/status-System%20Properties", "/system/console/status-System%20Properties.txt",
+                "/system/console/status-System%20Properties.json", "/system/console/config/configuration-status.txt")) {
+            for (String[] account : List.of(new String[] {"viewer", VIEWER_PASSWORD}, new String[] {"admin", DropsClient.ADMIN_PASSWORD})) {
+                HttpResponse<String> r = server.get(page, account[0], account[1]);
+                assertEquals(403, r.statusCode(), account[0] + " GET " + page);
+                for (String hidden : List.of(DropsClient.ADMIN_PASSWORD, VIEWER_PASSWORD, secret)) {
+                    assertFalse(r.body().contains(hidden), account[0] + " GET " + page + " shows a secret");
+                }
+            }
+        }
+        assertEquals(200, server.get("/system/console/status-Bundlelist", "viewer", VIEWER_PASSWORD).statusCode(), "other status pages stay");
+        System.out.println("ConsoleIT: the console's system-properties pages are refused (403) to viewer and admin");
+    }
+
     // ======================================================================== helpers
 
     private String upload(Path jar) {

@@ -244,7 +244,7 @@ public final class AdminHandler extends DrainingHandler {
                 x.write(200, Views.adminDrop(drop, engine.stats(parts[1]).orElse(null)));
             }
         } else if (parts.length == 3 && parts[0].equals("drops") && parts[2].equals("draw")) {
-            if (!x.allow("POST") || !mayChange(x, operator)) {
+            if (!x.allow("GET", "POST") || (x.request.getMethod().equals("POST") && !mayChange(x, operator))) {
                 return;
             }
             Drops engine = engine(x);
@@ -257,6 +257,15 @@ public final class AdminHandler extends DrainingHandler {
             }
             if (drop.spec().kind() != io.dropwise.api.drops.DropKind.DRAW) {
                 x.problem("not-a-draw", "Not a draw drop", 409, "Drop " + parts[1] + " hands out stock; it has no draw.");
+                return;
+            }
+            if (x.request.getMethod().equals("GET")) {
+                Optional<io.dropwise.api.drops.DrawResult> result = engine.drawResult(parts[1]);
+                if (result.isPresent()) {
+                    x.write(200, Views.draw(result.get()));
+                } else {
+                    x.problem("not-drawn", "Not drawn yet", 409, "Drop " + parts[1] + " has not been drawn yet.");
+                }
                 return;
             }
             try {

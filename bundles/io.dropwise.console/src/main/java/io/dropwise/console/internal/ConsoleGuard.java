@@ -37,7 +37,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
 
 /**
- * Closes the stock Web Console's back door to downtime. The Bundles page installs and updates
+ * Closes the stock Web Console's back doors: to downtime, and to the server's secrets.
+ *
+ * <p><b>Secrets.</b> The launcher hands the settings to the framework as system properties, the
+ * passwords and the token secret among them, and the console's status pages print every system
+ * property ({@code status-System Properties} in every format, and the full configuration status
+ * {@code config/configuration-status.*} that contains it) to any operator, a viewer included. Those
+ * pages are refused (403, for every account).
+ *
+ * <p><b>Downtime.</b> The Bundles page installs and updates
  * bundles in place ({@code Bundle.update()} + refresh), which takes a bundle out of service; for
  * Dropwise bundles (the symbolic-name namespaces the deployment service accepts) that is exactly the
  * window the product exists to remove. So, in the console's servlet context:
@@ -59,13 +67,13 @@ import jakarta.servlet.http.Part;
         HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_PATTERN + "=/*",
         HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_NAME + "=dropwise-bundles-page-guard"
 })
-public final class BundlesPageGuard implements Filter {
+public final class ConsoleGuard implements Filter {
 
     static final String NAMESPACES = "dropwise.deploy.namespaces";
     static final String ALLOW_DIRECT = "dropwise.console.direct.install";
     static final String DEPLOY_PAGE = "/system/console/dropwise#deploy";
 
-    private static final Logger LOG = LoggerFactory.getLogger(BundlesPageGuard.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleGuard.class);
 
     private final BundleContext context;
     private final List<String> namespaces;
@@ -75,7 +83,7 @@ public final class BundlesPageGuard implements Filter {
     volatile Deployments deployments;
 
     @Activate
-    public BundlesPageGuard(BundleContext context) {
+    public ConsoleGuard(BundleContext context) {
         this.context = context;
         String ns = context.getProperty(NAMESPACES);
         this.namespaces = Arrays.stream((ns == null || ns.isBlank() ? "io.dropwise." : ns).split(",")).map(String::strip)
@@ -90,6 +98,12 @@ public final class BundlesPageGuard implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
+        if (showsSecrets(request)) {
+            LOG.info("Console page {} refused: it prints the server's secrets", request.getRequestURI());
+            refuse(request, response, 403, "This page would show the server's secrets (passwords, the token secret), so it is "
+                    + "turned off. The server's settings are described in docs/operations.md; the Dropwise page shows its state.");
+            return;
+        }
         if (allowDirect || !"POST".equals(request.getMethod())) {
             chain.doFilter(req, res);
             return;
@@ -184,6 +198,19 @@ public final class BundlesPageGuard implements Filter {
             return List.of();
         }
         return request.getParts();
+    }
+
+    /** @return whether the request asks for a console page that prints the system properties */
+    static boolean showsSecrets(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        int at = uri == null ? -1 : uri.indexOf("/system/console/");
+        if (at < 0) {
+            return false;
+        }
+        String path = java.net.URLDecoder.decode(uri.substring(at + "/system/console/".length()).replace("+", "%2B"), StandardCharsets.UTF_8)
+                .toLowerCase(Locale.ROOT);
+        return path.startsWith("status-system properties") || path.startsWith("status-system%20properties")
+                || path.startsWith("config/configuration-status") || path.startsWith("status-configuration-status");
     }
 
     /** @return the path below the console's root, split at '/', the first segment cut at its first '.' */
