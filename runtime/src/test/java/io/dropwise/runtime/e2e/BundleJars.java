@@ -90,6 +90,12 @@ final class BundleJars {
      * @param exportersOnClassPath classes whose jars (or folders) bnd should read for the versions of the imported packages
      */
     static byte[] fixtureBundle(String symbolicName, String version, Class<?> activator, Class<?>... exportersOnClassPath) throws Exception {
+        return fixtureBundle(symbolicName, version, java.util.Map.of(), activator, exportersOnClassPath);
+    }
+
+    /** The same, with extra manifest headers (read by the fixture's activator). */
+    static byte[] fixtureBundle(String symbolicName, String version, java.util.Map<String, String> headers, Class<?> activator,
+            Class<?>... exportersOnClassPath) throws Exception {
         if (!activator.getPackageName().equals(FIXTURES_PACKAGE)) {
             throw new IllegalArgumentException(activator + " is not a fixture");
         }
@@ -103,6 +109,7 @@ final class BundleJars {
             builder.setProperty("Bundle-Version", version);
             builder.setProperty("Bundle-Name", symbolicName + " (broken on purpose: " + activator.getSimpleName() + ")");
             builder.setProperty("Bundle-Activator", activator.getName());
+            headers.forEach(builder::setProperty);
             builder.setProperty("Private-Package", FIXTURES_PACKAGE);
             builder.setProperty("-noextraheaders", "true");
             builder.setProperty("-removeheaders", "Bnd-LastModified,Created-By,Tool");

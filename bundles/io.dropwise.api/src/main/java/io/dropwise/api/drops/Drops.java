@@ -61,4 +61,10 @@ public interface Drops {
      * @return its activity (claims per second, outcomes per tier), or empty when there is no such drop
      */
     Optional<DropActivity> activity(String dropId);
+
+    /**
+     * @return the rule plugins this engine has called, with their circuit breakers and counts (the
+     *         built-in rules run inline and are not listed)
+     */
+    List<RulePluginStatus> rulePlugins();
 }

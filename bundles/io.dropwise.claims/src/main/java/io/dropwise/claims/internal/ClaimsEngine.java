@@ -2,6 +2,7 @@ package io.dropwise.claims.internal;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -76,7 +77,8 @@ public final class ClaimsEngine implements Drops, InFlight {
     private final ClaimStore store;
     private final Clock clock;
     private final RuleRegistry rules = new RuleRegistry(this::isCandidate);
-    private final RuleEvaluator evaluator = new RuleEvaluator(rules);
+    private final RuleIsolation isolation;
+    private final RuleEvaluator evaluator;
     private final SecureRandom random = new SecureRandom();
     private final ClaimBatcher batcher;
     private final Map<String, Drop> drops = new ConcurrentHashMap<>();
@@ -103,13 +105,19 @@ public final class ClaimsEngine implements Drops, InFlight {
     private final Instant startedAt;
 
     @Activate
-    public ClaimsEngine(@Reference ClaimStore store) {
-        this(store, Clock.systemUTC());
+    public ClaimsEngine(@Reference ClaimStore store, org.osgi.framework.BundleContext context) {
+        this(store, Clock.systemUTC(), isolationSettings(context));
     }
 
     ClaimsEngine(ClaimStore store, Clock clock) {
+        this(store, clock, RuleIsolation.Settings.DEFAULT);
+    }
+
+    ClaimsEngine(ClaimStore store, Clock clock, RuleIsolation.Settings isolationSettings) {
         this.store = store;
         this.clock = clock;
+        this.isolation = new RuleIsolation(isolationSettings, clock);
+        this.evaluator = new RuleEvaluator(rules, isolation);
         this.startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         this.batcher = new ClaimBatcher(store, MAX_BATCH, MAX_QUEUED);
         this.batcher.start();
@@ -142,7 +150,10 @@ public final class ClaimsEngine implements Drops, InFlight {
 
     void removeRuleType(RuleType type) {
         String name = RuleRegistry.safeName(type);
+        Optional<RuleRegistry.Provided> gone = rules.all().stream().filter(p -> p.type() == type).findFirst();
         rules.remove(type);
+        gone.filter(g -> rules.all().stream().noneMatch(p -> p.bundle().equals(g.bundle()) && p.version().equals(g.version())))
+                .ifPresent(g -> isolation.forget(g.bundle(), g.version()));
         evaluator.forget(type);
         LOG.info("Rule type {} withdrawn{}", name, rules.find(name).map(p -> "; " + p.label() + " serves it now").orElse(""));
     }
@@ -150,6 +161,7 @@ public final class ClaimsEngine implements Drops, InFlight {
     @Deactivate
     void deactivate() throws InterruptedException {
         batcher.stop(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        isolation.close();
         LOG.info("Claims engine stopped");
     }
 
@@ -453,6 +465,38 @@ public final class ClaimsEngine implements Drops, InFlight {
             return Optional.empty();
         }
         return store.drawRecord(dropId).map(r -> result(drop.get(), store.seed(dropId).orElseThrow(), r));
+    }
+
+    @Override
+    public List<io.dropwise.api.drops.RulePluginStatus> rulePlugins() {
+        return isolation.status();
+    }
+
+    /** Reads the rule isolation settings: {@code dropwise.rules.budget.ms}, {@code .threads}, {@code .queue}, {@code .failures}, {@code .open.seconds}. */
+    static RuleIsolation.Settings isolationSettings(org.osgi.framework.BundleContext context) {
+        RuleIsolation.Settings d = RuleIsolation.Settings.DEFAULT;
+        return new RuleIsolation.Settings(Duration.ofMillis(setting(context, "dropwise.rules.budget.ms", d.budget().toMillis(), 1, 60_000)),
+                (int) setting(context, "dropwise.rules.threads", d.threads(), 1, 256),
+                (int) setting(context, "dropwise.rules.queue", d.queue(), 1, 100_000),
+                (int) setting(context, "dropwise.rules.failures", d.failuresToOpen(), 1, 1_000),
+                Duration.ofSeconds(setting(context, "dropwise.rules.open.seconds", d.openFor().toSeconds(), 1, 3_600)));
+    }
+
+    private static long setting(org.osgi.framework.BundleContext context, String key, long fallback, long min, long max) {
+        String value = context == null ? null : context.getProperty(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long v = Long.parseLong(value.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        LOG.error("Setting {}={} is not a whole number from {} to {}; using {}", key, value, min, max, fallback);
+        return fallback;
     }
 
     @Override

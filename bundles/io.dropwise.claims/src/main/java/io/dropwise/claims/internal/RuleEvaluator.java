@@ -40,6 +40,7 @@ final class RuleEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(RuleEvaluator.class);
 
     private final RuleRegistry registry;
+    private final RuleIsolation isolation;
     private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
 
     private record Compiled(RuleRegistry.Provided provided, Rule rule) {
@@ -52,8 +53,19 @@ final class RuleEvaluator {
         }
     }
 
-    RuleEvaluator(RuleRegistry registry) {
+    RuleEvaluator(RuleRegistry registry, RuleIsolation isolation) {
         this.registry = registry;
+        this.isolation = isolation;
+    }
+
+    /** Calls into a plugin's code through its bulkhead, time budget and circuit breaker. */
+    private <T> T isolated(RuleRegistry.Provided provided, java.util.concurrent.Callable<T> call) throws RuleIsolation.RuleFailure {
+        try {
+            return isolation.call(provided.bundle(), provided.version(), call);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuleIsolation.RuleFailure("was interrupted", e);
+        }
     }
 
     /** @return the rules a drop runs, in order: the tier window, then its own */
@@ -85,12 +97,14 @@ final class RuleEvaluator {
             }
             errors.putAll(shapeErrors(field, provided.get(), ref.params()));
             try {
-                provided.get().type().create(ref.params());
-            } catch (InvalidParametersException e) {
-                e.errors().forEach((name, message) -> errors.putIfAbsent(field + ".params." + name, message));
-            } catch (RuntimeException e) {
-                LOG.warn("Rule type {} failed while checking parameters", provided.get().label(), e);
-                errors.put(field + ".params", "rule type '" + ref.type() + "' could not check these parameters: " + e);
+                isolated(provided.get(), () -> provided.get().type().create(ref.params()));
+            } catch (RuleIsolation.RuleFailure e) {
+                if (e.getCause() instanceof InvalidParametersException invalid) {
+                    invalid.errors().forEach((name, message) -> errors.putIfAbsent(field + ".params." + name, message));
+                } else {
+                    LOG.warn("Rule type {} failed while checking parameters: {}", provided.get().label(), e.getMessage());
+                    errors.put(field + ".params", "rule type '" + ref.type() + "' could not check these parameters: it " + e.getMessage());
+                }
             }
         }
         return errors;
@@ -151,18 +165,23 @@ final class RuleEvaluator {
             if (provided.isEmpty()) {
                 failure = "rule type '" + ref.type() + "' is not deployed";
             } else {
+                int index = i;
+                RuleRegistry.Provided p = provided.get();
                 try {
-                    Decision decision = rule(drop.id(), i, ref, provided.get()).decide(context);
-                    if (decision instanceof Decision.Deny deny) {
-                        LOG.debug("Claim of {} on {} refused by {}: {}", customer.id(), drop.id(), provided.get().label(), deny.trace());
-                        return new Verdict(refusal(deny, provided.get()), null);
+                    Decision decision = isolated(p, () -> rule(drop.id(), index, ref, p).decide(context));
+                    if (decision == null) {
+                        throw new RuleIsolation.RuleFailure("answered no decision (null)", null);
                     }
-                    decidedBy.add(provided.get().label());
+                    if (decision instanceof Decision.Deny deny) {
+                        LOG.debug("Claim of {} on {} refused by {}: {}", customer.id(), drop.id(), p.label(), deny.trace());
+                        return new Verdict(refusal(deny, p), null);
+                    }
+                    decidedBy.add(p.label());
                     continue;
-                } catch (InvalidParametersException e) {
-                    failure = "rule " + provided.get().label() + " refuses the drop's parameters: " + e.errors();
-                } catch (RuntimeException e) {
-                    failure = "rule " + provided.get().label() + " failed: " + e;
+                } catch (RuleIsolation.RuleFailure e) {
+                    failure = e.getCause() instanceof InvalidParametersException invalid
+                            ? "rule " + p.label() + " refuses the drop's parameters: " + invalid.errors()
+                            : "rule " + p.label() + " " + e.getMessage();
                 }
             }
             RuleFailurePolicy policy = drop.spec().onRuleFailure();
@@ -210,13 +229,15 @@ final class RuleEvaluator {
             if (provided.isEmpty()) {
                 continue;
             }
+            int index = i + 1; // the tier window is rule 0 of every drop
+            DropSpec.RuleRef ref = rules.get(i);
+            RuleRegistry.Provided p = provided.get();
             try {
-                // index + 1: the tier window is rule 0 of every drop
-                if (rule(drop.id(), i + 1, rules.get(i), provided.get()).decide(context) instanceof Decision.Deny) {
+                if (isolated(p, () -> rule(drop.id(), index, ref, p).decide(context)) instanceof Decision.Deny) {
                     return false;
                 }
-            } catch (InvalidParametersException | RuntimeException e) {
-                LOG.debug("Rule {} could not decide visibility of {}", rules.get(i).type(), drop.id(), e);
+            } catch (RuleIsolation.RuleFailure e) {
+                LOG.debug("Rule {} could not decide visibility of {}: {}", ref.type(), drop.id(), e.getMessage());
             }
         }
         return true;

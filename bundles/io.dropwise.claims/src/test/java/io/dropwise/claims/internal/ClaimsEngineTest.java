@@ -240,6 +240,53 @@ class ClaimsEngineTest {
     }
 
     @Test
+    void aRuleThatCrawlsCostsOnlyItsBudgetAndTheDropFollowsItsPolicy() throws Exception {
+        io.dropwise.api.rules.RuleType crawls = new io.dropwise.api.rules.RuleType() {
+            @Override
+            public String name() {
+                return "crawls";
+            }
+
+            @Override
+            public String description() {
+                return "takes 2 s to decide";
+            }
+
+            @Override
+            public List<io.dropwise.api.rules.Parameter> parameters() {
+                return List.of();
+            }
+
+            @Override
+            public io.dropwise.api.rules.Rule create(Map<String, Object> params) {
+                return context -> {
+                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000_000L); // crawls (an interrupt ends it early)
+                    return io.dropwise.api.rules.Decision.allow();
+                };
+            }
+        };
+        engine.addRuleType(new RuleRegistry.Provided(crawls, "com.example.rules", "1.0.0", 20, 0, 7));
+        Drop deny = engine.create(new DropSpec("Deny", "A coffee", DropKind.STOCK, 10, null, T0, Map.of(), null, 1,
+                List.of(new DropSpec.RuleRef("crawls", Map.of())), RuleFailurePolicy.DENY));
+        Drop skip = engine.create(new DropSpec("Skip", "A coffee", DropKind.STOCK, 10, null, T0, Map.of(), null, 1,
+                List.of(new DropSpec.RuleRef("crawls", Map.of())), RuleFailurePolicy.SKIP));
+        now.set(T0.plus(Duration.ofHours(1)));
+
+        long started = System.nanoTime();
+        ClaimResult.Refused refused = (ClaimResult.Refused) engine.claim(customer("a", Tier.STANDARD), deny.id(), "k");
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(Reason.UNAVAILABLE, refused.reason());
+        assertTrue(tookMillis < 1_500, "the claim did not wait for the 2 s rule (" + tookMillis + " ms)");
+        assertEquals(0, store.claimsOfDrop(deny.id()).size(), "deny takes nothing");
+
+        ClaimResult.Accepted skipped = (ClaimResult.Accepted) engine.claim(customer("b", Tier.STANDARD), skip.id(), "k");
+        assertTrue(skipped.claim().decidedBy().contains("crawls (skipped)"), skipped.claim().decidedBy());
+        io.dropwise.api.drops.RulePluginStatus plugin = engine.rulePlugins().get(0);
+        assertEquals("com.example.rules", plugin.bundle());
+        assertTrue(plugin.timeouts() >= 2, plugin.toString());
+    }
+
+    @Test
     void withoutTheTierWindowRuleTheDropFollowsItsPolicy() throws Exception {
         Drop drop = stockDrop(5);
         engine.removeRuleType(tierWindow);

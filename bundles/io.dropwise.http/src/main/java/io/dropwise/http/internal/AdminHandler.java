@@ -210,7 +210,8 @@ public final class AdminHandler extends DrainingHandler {
             }
             Drops engine = engine(x);
             if (engine != null) {
-                x.write(200, Map.of("rules", engine.ruleTypes().stream().map(Views::ruleType).toList()));
+                x.write(200, Map.of("rules", engine.ruleTypes().stream().map(Views::ruleType).toList(), "plugins",
+                        engine.rulePlugins().stream().map(Views::rulePlugin).toList()));
             }
         } else if (parts.length == 3 && parts[0].equals("drops") && parts[2].equals("claims")) {
             if (!x.allow("GET")) {

@@ -138,6 +138,21 @@ final class Views {
         return m;
     }
 
+    static Map<String, Object> rulePlugin(io.dropwise.api.drops.RulePluginStatus p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bundle", p.bundle());
+        m.put("version", p.version());
+        m.put("circuit", p.circuit());
+        m.put("openUntil", p.openUntil() == null ? null : p.openUntil().toString());
+        m.put("calls", p.calls());
+        m.put("failures", p.failures());
+        m.put("timeouts", p.timeouts());
+        m.put("rejected", p.rejected());
+        m.put("busyThreads", p.busyThreads());
+        m.put("lastFailure", p.lastFailure());
+        return m;
+    }
+
     static Map<String, Object> activity(Drop d, DropStats stats, DropActivity a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dropId", d.id());

@@ -256,6 +256,10 @@ class OpenApiDocumentTest {
                         "vip", Map.of(), "standard", Map.of()), opens)));
         matches("DropActivity", Views.activity(draw, null, new io.dropwise.api.drops.DropActivity(draw.id(), List.of(),
                 Map.of("employee", Map.of(), "vip", Map.of(), "standard", Map.of()), opens)));
+        matches("RulePlugin", Views.rulePlugin(new io.dropwise.api.drops.RulePluginStatus("com.example.rules", "1.2.0", "open",
+                opens, 40, 7, 5, 2, 4, "did not answer within 100 ms")));
+        matches("RulePlugin", Views.rulePlugin(new io.dropwise.api.drops.RulePluginStatus("com.example.rules", "1.2.0", "closed",
+                null, 40, 0, 0, 0, 0, null)));
         matches("Claim", Views.claim(claim));
         matches("MyClaim", Views.myClaim(claim));
         matches("DrawResult", Views.draw(new DrawResult(draw.id(), "1".repeat(64), hash, List.of("a".repeat(64), "b".repeat(64)),
