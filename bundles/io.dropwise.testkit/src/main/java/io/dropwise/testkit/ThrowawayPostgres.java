@@ -554,6 +554,25 @@ public final class ThrowawayPostgres implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ stop
 
     /**
+     * Stops the server as an outage would (connections are cut; the data stays), for tests of what a
+     * client does while the database is down. {@link #resume()} starts it again on the same port.
+     */
+    public synchronized void suspend() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        stopServer();
+    }
+
+    /** Starts the server again after {@link #suspend()}, on the same port, with the same data. */
+    public synchronized void resume() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        startServer(port);
+    }
+
+    /**
      * Stops the server ({@code pg_ctl stop -m fast}), deletes the temporary folder and removes the shutdown hook.
      * Idempotent.
      *

@@ -35,6 +35,10 @@ final class ClaimBatcher {
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
     private volatile boolean stopping;
+    /** The last write failed and none has succeeded since: the store is taken to be down. */
+    private volatile boolean storeDown;
+    /** A batch is being written now. */
+    private volatile boolean writing;
 
     ClaimBatcher(ClaimStore store, int maxBatch, int maxQueued) {
         this.store = store;
@@ -53,6 +57,11 @@ final class ClaimBatcher {
         CompletableFuture<ClaimWrite> result = new CompletableFuture<>();
         if (stopping) {
             result.completeExceptionally(new StoreUnavailableException("the claims engine is stopping", null));
+        } else if (storeDown && (writing || !queue.isEmpty())) {
+            // while the store is down, one batch at a time finds out whether it is back; the others are answered at once
+            // instead of waiting for a connection that does not come (which would hold a request thread each)
+            result.completeExceptionally(new StoreUnavailableException("the store is down; a write is already checking whether it is back",
+                    null));
         } else if (!queue.offer(new Pending(dropId, attempt, result))) {
             result.completeExceptionally(new StoreUnavailableException("too many claims waiting to be written", null));
         }
@@ -88,7 +97,12 @@ final class ClaimBatcher {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                write(batch);
+                writing = true;
+                try {
+                    write(batch);
+                } finally {
+                    writing = false;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -109,12 +123,20 @@ final class ClaimBatcher {
             List<Pending> pending = e.getValue();
             try {
                 List<ClaimWrite> writes = store.commit(e.getKey(), pending.stream().map(Pending::attempt).toList());
+                if (storeDown) {
+                    storeDown = false;
+                    LOG.info("The store answers again: claims are written normally");
+                }
                 for (int i = 0; i < pending.size(); i++) {
                     pending.get(i).result().complete(writes.get(i));
                 }
             } catch (RuntimeException failure) {
                 StoreUnavailableException unavailable = failure instanceof StoreUnavailableException s ? s
                         : new StoreUnavailableException(failure.getMessage(), failure);
+                if (failure instanceof StoreUnavailableException && !storeDown) {
+                    storeDown = true;
+                    LOG.warn("The store is down; until a write succeeds, claims are answered 'unavailable' at once");
+                }
                 LOG.warn("Could not write {} claim(s) on drop {}: {}", pending.size(), e.getKey(), failure.getMessage());
                 for (Pending p : pending) {
                     p.result().completeExceptionally(unavailable);

@@ -28,10 +28,19 @@ final class MemoryClaimStore implements ClaimStore {
     private final List<Claim> claims = new ArrayList<>();
     private final Map<String, String> tiers = new HashMap<>();
     volatile boolean down;
+    /** How long a write takes to find out that the store is down (a connection attempt timing out). */
+    volatile long downAfterMillis;
     volatile int commits;
     volatile int keyLookups;
 
     private void check() {
+        if (down && downAfterMillis > 0) {
+            try {
+                Thread.sleep(downAfterMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (down) {
             throw new StoreUnavailableException("database down (test)", null);
         }

@@ -1,0 +1,207 @@
+package io.dropwise.runtime.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.dropwise.testkit.ThrowawayPostgres;
+
+/**
+ * Game day: the database goes away for {@value #OUTAGE_SECONDS} s in the middle of a drop (a real
+ * PostgreSQL server, stopped and started again on the same port), while customers keep claiming.
+ * Invariants: during the outage claims answer 503 {@code unavailable} with {@code Retry-After}
+ * (never a 500, never a hang past the engine's answer bound, most of them at once) and readiness
+ * says not ready; the
+ * server recovers by itself once the database is back; every claim that got 201 is stored once;
+ * retried with the same {@code Idempotency-Key} after the outage, every claim that got 503 ends
+ * with one unit (new or replayed), nobody holds two, and nothing is oversold.
+ */
+@Timeout(240)
+class StoreOutageGameDayIT {
+
+    static final int OUTAGE_SECONDS = 10;
+    static final int STOCK = 100_000;
+    static final int THREADS = 6;
+    /** A claim may wait for its batch at most the engine's bound (10 s), plus slack. */
+    static final long ANSWER_WITHIN_MILLIS = 15_000;
+
+    @RegisterExtension
+    final KeepLogsOnFailure logs = new KeepLogsOnFailure();
+
+    private final String secret = DropsClient.newTokenSecret();
+
+    @BeforeEach
+    void postgresIsInstalled() {
+        ThrowawayPostgres.assumeAvailable();
+    }
+
+    record Attempt(String customer, long sentMillis, int status, String problem, boolean retryAfter, long millis, String claimId) {
+    }
+
+    @Test
+    void theDatabaseGoesAwayForTenSecondsMidDrop() throws Exception {
+        try (ThrowawayPostgres pg = ThrowawayPostgres.start()) {
+            String url = pg.createDatabase("outage");
+            try (DropwiseServer server = DropsClient.configure(DropwiseServer.builder().name("store-outage").keepLogsWith(logs), secret)
+                    .env("DROPWISE_JDBC_URL", url).env("DROPWISE_JDBC_USER", pg.user()).env("DROPWISE_JDBC_PASSWORD", pg.password()).start()) {
+                server.awaitReady(Duration.ofSeconds(30));
+                DropsClient api = new DropsClient(server, secret);
+                api.awaitApi(Duration.ofSeconds(20));
+                Map<String, Object> spec = new LinkedHashMap<>();
+                spec.put("title", "Outage drop");
+                spec.put("reward", "A coffee");
+                spec.put("kind", "stock");
+                spec.put("stock", STOCK);
+                spec.put("opensAt", DropsClient.inMillis(Duration.ofMinutes(-1)).toString());
+                spec.put("tierOffsets", Map.of("employee", "PT0S", "vip", "PT0S", "standard", "PT0S"));
+                String drop = api.createDrop(spec).path("id").asText();
+
+                long origin = System.nanoTime();
+                List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicInteger next = new AtomicInteger();
+                ExecutorService customers = Executors.newFixedThreadPool(THREADS);
+                for (int t = 0; t < THREADS; t++) {
+                    customers.submit(() -> {
+                        while (running.get()) {
+                            String customer = "outage-" + next.incrementAndGet();
+                            long sent = System.nanoTime();
+                            try {
+                                HttpResponse<String> r = api.claim(api.token(customer, "standard"), drop, "k");
+                                JsonNode body = api.body(r);
+                                attempts.add(new Attempt(customer, (sent - origin) / 1_000_000, r.statusCode(),
+                                        body.path("type").asText("").replace(DropsClient.PROBLEM_PREFIX, ""),
+                                        r.headers().firstValue("Retry-After").isPresent(), (System.nanoTime() - sent) / 1_000_000,
+                                        body.path("claimId").asText(null)));
+                            } catch (IOException e) {
+                                attempts.add(new Attempt(customer, (sent - origin) / 1_000_000, -1, e.toString(), false,
+                                        (System.nanoTime() - sent) / 1_000_000, null));
+                            }
+                            Thread.sleep(40);
+                        }
+                        return null;
+                    });
+                }
+
+                Thread.sleep(4_000);
+                long down = (System.nanoTime() - origin) / 1_000_000;
+                pg.suspend();
+                System.out.printf("StoreOutageGameDayIT: +%d ms PostgreSQL stopped%n", down);
+                int readyDuring = -1;
+                long deadline = System.nanoTime() + Duration.ofSeconds(OUTAGE_SECONDS).toNanos();
+                while (System.nanoTime() - deadline < 0) {
+                    int status = server.get("/system/health?tags=ready").statusCode();
+                    if (status == 503) {
+                        readyDuring = status;
+                    }
+                    Thread.sleep(500);
+                }
+                long up = (System.nanoTime() - origin) / 1_000_000;
+                pg.resume();
+                System.out.printf("StoreOutageGameDayIT: +%d ms PostgreSQL started again; readiness during the outage: %d%n", up, readyDuring);
+                long recoveredAt = -1;
+                long recoverBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() - recoverBy < 0) {
+                    synchronized (attempts) {
+                        long u = up;
+                        recoveredAt = attempts.stream().filter(a -> a.sentMillis() > u && a.status() == 201).mapToLong(Attempt::sentMillis).min()
+                                .orElse(-1);
+                    }
+                    if (recoveredAt > 0 && server.get("/system/health?tags=ready").statusCode() == 200) {
+                        break;
+                    }
+                    Thread.sleep(250);
+                }
+                Thread.sleep(3_000);
+                running.set(false);
+                customers.shutdown();
+                customers.awaitTermination(60, TimeUnit.SECONDS);
+                int readyAfter = server.get("/system/health?tags=ready").statusCode();
+
+                // ------------------------------------------------------------ what the customers saw
+                List<String> problems = new ArrayList<>();
+                List<Attempt> all = List.copyOf(attempts);
+                Map<String, Long> before = count(all.stream().filter(a -> a.sentMillis() < down).toList());
+                Map<String, Long> during = count(all.stream().filter(a -> a.sentMillis() >= down && a.sentMillis() < up).toList());
+                Map<String, Long> after = count(all.stream().filter(a -> a.sentMillis() >= up).toList());
+                long maxMillis = all.stream().mapToLong(Attempt::millis).max().orElse(0);
+                System.out.printf("StoreOutageGameDayIT: %d claims; before the outage %s; during %s; after %s; slowest answer %d ms; "
+                        + "first 201 after the restart: +%d ms (%d ms after it); readiness after: %d%n", all.size(), before, during, after,
+                        maxMillis, recoveredAt, recoveredAt - up, readyAfter);
+                check(problems, all.stream().allMatch(a -> a.status() == 201 || (a.status() == 503 && a.problem().equals("unavailable")
+                        && a.retryAfter())), "every answer is 201, or 503 unavailable with Retry-After (no 500, no other error, no lost connection)");
+                check(problems, during.getOrDefault("503 unavailable", 0L) > 0, "claims during the outage were answered 503");
+                List<Long> outageMillis = all.stream().filter(a -> a.sentMillis() >= down && a.sentMillis() < up).map(Attempt::millis).sorted().toList();
+                long outageP50 = outageMillis.isEmpty() ? -1 : outageMillis.get(outageMillis.size() / 2);
+                System.out.printf("StoreOutageGameDayIT: answers during the outage: p50 %d ms, max %d ms%n", outageP50,
+                        outageMillis.isEmpty() ? -1 : outageMillis.get(outageMillis.size() - 1));
+                check(problems, outageP50 >= 0 && outageP50 < 1_000, "during the outage most claims were answered at once (p50 " + outageP50
+                        + " ms): one write at a time waits for the database, the others do not hold a request thread");
+                check(problems, maxMillis < ANSWER_WITHIN_MILLIS, "no claim waited more than " + ANSWER_WITHIN_MILLIS + " ms (slowest " + maxMillis + ")");
+                check(problems, readyDuring == 503, "readiness said not ready during the outage");
+                check(problems, recoveredAt > 0 && readyAfter == 200, "the server recovered by itself: 201 again and ready after the restart");
+
+                // ------------------------------------------------------------ the store, after retrying the 503s with their keys
+                Map<String, String> granted = new TreeMap<>();
+                all.stream().filter(a -> a.status() == 201).forEach(a -> granted.put(a.customer(), a.claimId()));
+                int retried = 0;
+                for (Attempt a : all) {
+                    if (a.status() != 201) {
+                        HttpResponse<String> r = api.claim(api.token(a.customer(), "standard"), drop, "k");
+                        retried++;
+                        if (r.statusCode() == 201) {
+                            granted.put(a.customer(), api.body(r).path("claimId").asText());
+                        } else {
+                            problems.add("PROBLEM the retry of " + a.customer() + " after the outage got " + r.statusCode() + " " + r.body());
+                        }
+                    }
+                }
+                List<JsonNode> stored = api.adminClaims(drop);
+                Map<String, List<String>> byCustomer = stored.stream().collect(Collectors.groupingBy(c -> c.path("customerId").asText(),
+                        Collectors.mapping(c -> c.path("claimId").asText(), Collectors.toList())));
+                Set<String> storedIds = stored.stream().map(c -> c.path("claimId").asText()).collect(Collectors.toSet());
+                long twice = byCustomer.values().stream().filter(l -> l.size() > 1).count();
+                System.out.printf("StoreOutageGameDayIT: %d answered 201 during the run, %d retried after the outage with the same key; "
+                        + "%d customers hold a unit, %d stored, %d customers with two, stock %d%n", all.stream().filter(a -> a.status() == 201).count(),
+                        retried, granted.size(), stored.size(), twice, STOCK);
+                check(problems, storedIds.containsAll(granted.values()), "every claim answered 201 (first time or on retry) is stored");
+                check(problems, stored.size() == granted.size() && twice == 0, "one unit per customer, nothing stored that was not answered 201");
+                check(problems, stored.size() <= STOCK, "no oversell");
+                problems.forEach(p -> System.out.println("StoreOutageGameDayIT: " + (p.startsWith("PROBLEM") ? p : "OK " + p)));
+                List<String> failed = problems.stream().filter(p -> p.startsWith("PROBLEM")).toList();
+                assertTrue(failed.isEmpty(), String.join("\n", failed));
+            }
+        }
+    }
+
+    private static Map<String, Long> count(List<Attempt> attempts) {
+        return attempts.stream().collect(Collectors.groupingBy(a -> a.status() + (a.problem().isEmpty() ? "" : " " + a.problem()), TreeMap::new,
+                Collectors.counting()));
+    }
+
+    private static void check(List<String> results, boolean ok, String what) {
+        results.add((ok ? "" : "PROBLEM ") + what);
+    }
+}
