@@ -2,30 +2,19 @@ package io.dropwise.runtime.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
+import io.dropwise.runtime.e2e.ClaimLoad.Attempt;
 import io.dropwise.testkit.ThrowawayPostgres;
 
 /**
@@ -57,9 +46,6 @@ class StoreOutageGameDayIT {
         ThrowawayPostgres.assumeAvailable();
     }
 
-    record Attempt(String customer, long sentMillis, int status, String problem, boolean retryAfter, long millis, String claimId) {
-    }
-
     @Test
     void theDatabaseGoesAwayForTenSecondsMidDrop() throws Exception {
         try (ThrowawayPostgres pg = ThrowawayPostgres.start()) {
@@ -78,35 +64,9 @@ class StoreOutageGameDayIT {
                 spec.put("tierOffsets", Map.of("employee", "PT0S", "vip", "PT0S", "standard", "PT0S"));
                 String drop = api.createDrop(spec).path("id").asText();
 
-                long origin = System.nanoTime();
-                List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
-                AtomicBoolean running = new AtomicBoolean(true);
-                AtomicInteger next = new AtomicInteger();
-                ExecutorService customers = Executors.newFixedThreadPool(THREADS);
-                for (int t = 0; t < THREADS; t++) {
-                    customers.submit(() -> {
-                        while (running.get()) {
-                            String customer = "outage-" + next.incrementAndGet();
-                            long sent = System.nanoTime();
-                            try {
-                                HttpResponse<String> r = api.claim(api.token(customer, "standard"), drop, "k");
-                                JsonNode body = api.body(r);
-                                attempts.add(new Attempt(customer, (sent - origin) / 1_000_000, r.statusCode(),
-                                        body.path("type").asText("").replace(DropsClient.PROBLEM_PREFIX, ""),
-                                        r.headers().firstValue("Retry-After").isPresent(), (System.nanoTime() - sent) / 1_000_000,
-                                        body.path("claimId").asText(null)));
-                            } catch (IOException e) {
-                                attempts.add(new Attempt(customer, (sent - origin) / 1_000_000, -1, e.toString(), false,
-                                        (System.nanoTime() - sent) / 1_000_000, null));
-                            }
-                            Thread.sleep(40);
-                        }
-                        return null;
-                    });
-                }
-
+                ClaimLoad load = new ClaimLoad(api, drop, "outage", THREADS, 40);
                 Thread.sleep(4_000);
-                long down = (System.nanoTime() - origin) / 1_000_000;
+                long down = load.now();
                 pg.suspend();
                 System.out.printf("StoreOutageGameDayIT: +%d ms PostgreSQL stopped%n", down);
                 int readyDuring = -1;
@@ -118,34 +78,28 @@ class StoreOutageGameDayIT {
                     }
                     Thread.sleep(500);
                 }
-                long up = (System.nanoTime() - origin) / 1_000_000;
+                long up = load.now();
                 pg.resume();
                 System.out.printf("StoreOutageGameDayIT: +%d ms PostgreSQL started again; readiness during the outage: %d%n", up, readyDuring);
                 long recoveredAt = -1;
                 long recoverBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (System.nanoTime() - recoverBy < 0) {
-                    synchronized (attempts) {
-                        long u = up;
-                        recoveredAt = attempts.stream().filter(a -> a.sentMillis() > u && a.status() == 201).mapToLong(Attempt::sentMillis).min()
-                                .orElse(-1);
-                    }
+                    recoveredAt = load.firstCreatedAfter(up);
                     if (recoveredAt > 0 && server.get("/system/health?tags=ready").statusCode() == 200) {
                         break;
                     }
                     Thread.sleep(250);
                 }
                 Thread.sleep(3_000);
-                running.set(false);
-                customers.shutdown();
-                customers.awaitTermination(60, TimeUnit.SECONDS);
+                load.stop();
                 int readyAfter = server.get("/system/health?tags=ready").statusCode();
 
                 // ------------------------------------------------------------ what the customers saw
                 List<String> problems = new ArrayList<>();
-                List<Attempt> all = List.copyOf(attempts);
-                Map<String, Long> before = count(all.stream().filter(a -> a.sentMillis() < down).toList());
-                Map<String, Long> during = count(all.stream().filter(a -> a.sentMillis() >= down && a.sentMillis() < up).toList());
-                Map<String, Long> after = count(all.stream().filter(a -> a.sentMillis() >= up).toList());
+                List<Attempt> all = load.attempts();
+                Map<String, Long> before = ClaimLoad.count(all.stream().filter(a -> a.sentMillis() < down).toList());
+                Map<String, Long> during = ClaimLoad.count(all.stream().filter(a -> a.sentMillis() >= down && a.sentMillis() < up).toList());
+                Map<String, Long> after = ClaimLoad.count(all.stream().filter(a -> a.sentMillis() >= up).toList());
                 long maxMillis = all.stream().mapToLong(Attempt::millis).max().orElse(0);
                 System.out.printf("StoreOutageGameDayIT: %d claims; before the outage %s; during %s; after %s; slowest answer %d ms; "
                         + "first 201 after the restart: +%d ms (%d ms after it); readiness after: %d%n", all.size(), before, during, after,
@@ -164,41 +118,14 @@ class StoreOutageGameDayIT {
                 check(problems, recoveredAt > 0 && readyAfter == 200, "the server recovered by itself: 201 again and ready after the restart");
 
                 // ------------------------------------------------------------ the store, after retrying the 503s with their keys
-                Map<String, String> granted = new TreeMap<>();
-                all.stream().filter(a -> a.status() == 201).forEach(a -> granted.put(a.customer(), a.claimId()));
-                int retried = 0;
-                for (Attempt a : all) {
-                    if (a.status() != 201) {
-                        HttpResponse<String> r = api.claim(api.token(a.customer(), "standard"), drop, "k");
-                        retried++;
-                        if (r.statusCode() == 201) {
-                            granted.put(a.customer(), api.body(r).path("claimId").asText());
-                        } else {
-                            problems.add("PROBLEM the retry of " + a.customer() + " after the outage got " + r.statusCode() + " " + r.body());
-                        }
-                    }
-                }
-                List<JsonNode> stored = api.adminClaims(drop);
-                Map<String, List<String>> byCustomer = stored.stream().collect(Collectors.groupingBy(c -> c.path("customerId").asText(),
-                        Collectors.mapping(c -> c.path("claimId").asText(), Collectors.toList())));
-                Set<String> storedIds = stored.stream().map(c -> c.path("claimId").asText()).collect(Collectors.toSet());
-                long twice = byCustomer.values().stream().filter(l -> l.size() > 1).count();
-                System.out.printf("StoreOutageGameDayIT: %d answered 201 during the run, %d retried after the outage with the same key; "
-                        + "%d customers hold a unit, %d stored, %d customers with two, stock %d%n", all.stream().filter(a -> a.status() == 201).count(),
-                        retried, granted.size(), stored.size(), twice, STOCK);
-                check(problems, storedIds.containsAll(granted.values()), "every claim answered 201 (first time or on retry) is stored");
-                check(problems, stored.size() == granted.size() && twice == 0, "one unit per customer, nothing stored that was not answered 201");
-                check(problems, stored.size() <= STOCK, "no oversell");
+                List<String> store = load.retryAndCheckStore("StoreOutageGameDayIT: ", STOCK);
+                check(problems, store.isEmpty(), "every claim answered 201 (first time or on retry) is stored once, one unit per customer, "
+                        + "no oversell" + (store.isEmpty() ? "" : ": " + store));
                 problems.forEach(p -> System.out.println("StoreOutageGameDayIT: " + (p.startsWith("PROBLEM") ? p : "OK " + p)));
                 List<String> failed = problems.stream().filter(p -> p.startsWith("PROBLEM")).toList();
                 assertTrue(failed.isEmpty(), String.join("\n", failed));
             }
         }
-    }
-
-    private static Map<String, Long> count(List<Attempt> attempts) {
-        return attempts.stream().collect(Collectors.groupingBy(a -> a.status() + (a.problem().isEmpty() ? "" : " " + a.problem()), TreeMap::new,
-                Collectors.counting()));
     }
 
     private static void check(List<String> results, boolean ok, String what) {
