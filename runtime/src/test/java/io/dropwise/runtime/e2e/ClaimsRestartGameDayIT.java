@@ -1,12 +1,9 @@
 package io.dropwise.runtime.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,14 +59,7 @@ class ClaimsRestartGameDayIT {
         server.awaitReady(Duration.ofSeconds(30));
         DropsClient api = new DropsClient(server, secret);
         api.awaitApi(Duration.ofSeconds(20));
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("title", "Claims restart drop");
-        spec.put("reward", "A coffee");
-        spec.put("kind", "stock");
-        spec.put("stock", STOCK);
-        spec.put("opensAt", DropsClient.inMillis(Duration.ofMinutes(-1)).toString());
-        spec.put("tierOffsets", Map.of("employee", "PT0S", "vip", "PT0S", "standard", "PT0S"));
-        String drop = api.createDrop(spec).path("id").asText();
+        String drop = api.createDrop(DropsClient.openStockDrop("ClaimsRestart drop", STOCK)).path("id").asText();
 
         ClaimLoad load = new ClaimLoad(api, drop, "restart", 6, 30);
         Thread.sleep(3_000);
@@ -97,27 +87,22 @@ class ClaimsRestartGameDayIT {
         Thread.sleep(2_000);
         load.stop();
 
-        List<String> problems = new ArrayList<>();
+        Checks problems = new Checks("ClaimsRestartGameDayIT");
         List<Attempt> all = load.attempts();
         Map<String, Long> during = ClaimLoad.count(all.stream().filter(a -> a.sentMillis() >= stopped && a.sentMillis() < started).toList());
         System.out.printf("%s%d claims; before the stop %s; while stopped %s; after the start %s; GET /api/v1/status while stopped: %d; "
                 + "first 201 after the start: %d ms after it%n", tag, all.size(), ClaimLoad.count(all.stream().filter(a -> a.sentMillis() < stopped)
                 .toList()), during, ClaimLoad.count(all.stream().filter(a -> a.sentMillis() >= started).toList()), statusWhileStopped,
                 recovered < 0 ? -1 : recovered - started);
-        check(problems, all.stream().allMatch(a -> a.status() == 201 || (a.status() == 503 && a.problem().equals("unavailable") && a.retryAfter())),
+        problems.check(all.stream().allMatch(a -> a.status() == 201 || (a.status() == 503 && a.problem().equals("unavailable") && a.retryAfter())),
                 tag + "every answer is 201, or 503 unavailable with Retry-After (no 404, no 500, no lost connection)");
-        check(problems, during.getOrDefault("503 unavailable", 0L) > 0, tag + "claims while the engine was stopped were answered 503");
-        check(problems, statusWhileStopped == 200, tag + "the rest of the server served on (GET /api/v1/status " + statusWhileStopped + ")");
-        check(problems, recovered > 0, tag + "claims got units again once the engine was started, with nothing else done");
+        problems.check(during.getOrDefault("503 unavailable", 0L) > 0, tag + "claims while the engine was stopped were answered 503");
+        problems.check(statusWhileStopped == 200, tag + "the rest of the server served on (GET /api/v1/status " + statusWhileStopped + ")");
+        problems.check(recovered > 0, tag + "claims got units again once the engine was started, with nothing else done");
         List<String> storeProblems = load.retryAndCheckStore(tag, STOCK);
-        check(problems, storeProblems.isEmpty(), tag + "every claim answered 201 (first time or on retry) stored once, one unit per customer, "
+        problems.check(storeProblems.isEmpty(), tag + "every claim answered 201 (first time or on retry) stored once, one unit per customer, "
                 + "no oversell" + (storeProblems.isEmpty() ? "" : ": " + storeProblems));
-        problems.forEach(p -> System.out.println("ClaimsRestartGameDayIT: " + (p.startsWith("PROBLEM") ? p : "OK " + p)));
-        List<String> failed = problems.stream().filter(p -> p.startsWith("PROBLEM")).toList();
-        assertTrue(failed.isEmpty(), String.join("\n", failed));
+        problems.assertAllHold();
     }
 
-    private static void check(List<String> results, boolean ok, String what) {
-        results.add((ok ? "" : "PROBLEM ") + what);
-    }
 }

@@ -75,6 +75,18 @@ final class DropsClient {
         return builder.env("DROPWISE_TOKEN_SECRET", tokenSecret).env("DROPWISE_ADMIN_PASSWORD", ADMIN_PASSWORD);
     }
 
+    /** @return the spec of a stock drop open to every tier since a minute ago */
+    static Map<String, Object> openStockDrop(String title, int stock) {
+        Map<String, Object> spec = new java.util.LinkedHashMap<>();
+        spec.put("title", title);
+        spec.put("reward", "A coffee");
+        spec.put("kind", "stock");
+        spec.put("stock", stock);
+        spec.put("opensAt", inMillis(Duration.ofMinutes(-1)).toString());
+        spec.put("tierOffsets", Map.of("employee", "PT0S", "vip", "PT0S", "standard", "PT0S"));
+        return spec;
+    }
+
     /** @return an instant to put in a drop: now plus {@code offset}, to the millisecond (as the store keeps it) */
     static Instant inMillis(Duration offset) {
         return Instant.now().plus(offset).truncatedTo(ChronoUnit.MILLIS);

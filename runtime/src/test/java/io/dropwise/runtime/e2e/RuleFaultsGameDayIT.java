@@ -1,7 +1,6 @@
 package io.dropwise.runtime.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -124,7 +123,7 @@ class RuleFaultsGameDayIT {
             pool.shutdownNow();
         }
 
-        List<String> problems = new ArrayList<>();
+        Checks problems = new Checks("RuleFaultsGameDayIT");
         for (Map.Entry<String, String> e : drops.entrySet()) {
             List<Answer> mine = answers.stream().filter(a -> a.drop().equals(e.getKey())).toList();
             Map<String, Long> byStatus = new java.util.TreeMap<>();
@@ -135,18 +134,18 @@ class RuleFaultsGameDayIT {
             long created = mine.stream().filter(a -> a.status() == 201).count();
             System.out.printf("%s%-10s %d claims: %s; latency p99 %.0f ms, max %d ms; stored %d (stock %d)%n", tag, e.getKey(), mine.size(),
                     byStatus, p99, max, stored, STOCK);
-            check(problems, mine.size() == PER_DROP, tag + e.getKey() + ": every claim answered (" + mine.size() + ")");
-            check(problems, max < ANSWER_WITHIN.toMillis(), tag + e.getKey() + ": every answer within " + ANSWER_WITHIN.toMillis()
+            problems.check(mine.size() == PER_DROP, tag + e.getKey() + ": every claim answered (" + mine.size() + ")");
+            problems.check(max < ANSWER_WITHIN.toMillis(), tag + e.getKey() + ": every answer within " + ANSWER_WITHIN.toMillis()
                     + " ms (max " + max + " ms): no request waited for the rule");
-            check(problems, stored == created && stored <= STOCK, tag + e.getKey() + ": every 201 stored once, nothing else, no oversell ("
+            problems.check(stored == created && stored <= STOCK, tag + e.getKey() + ": every 201 stored once, nothing else, no oversell ("
                     + created + " answered 201, " + stored + " stored)");
             switch (e.getKey()) {
-                case "control", "slow-skip" -> check(problems, created == PER_DROP, tag + e.getKey() + ": every claim got a unit");
-                default -> check(problems, mine.stream().allMatch(a -> a.status() == 503 && a.problem().equals("unavailable")
+                case "control", "slow-skip" -> problems.check(created == PER_DROP, tag + e.getKey() + ": every claim got a unit");
+                default -> problems.check(mine.stream().allMatch(a -> a.status() == 503 && a.problem().equals("unavailable")
                         && a.retryAfter() != null), tag + e.getKey() + ": every claim answered 503 unavailable with Retry-After, nothing taken");
             }
             if (e.getKey().equals("slow-skip")) {
-                check(problems, api.adminClaims(e.getValue()).stream().allMatch(c -> c.path("decidedBy").asText().contains("misbehave-slow (skipped)")),
+                problems.check(api.adminClaims(e.getValue()).stream().allMatch(c -> c.path("decidedBy").asText().contains("misbehave-slow (skipped)")),
                         tag + "slow-skip: every stored claim records the skipped rule");
             }
         }
@@ -160,34 +159,23 @@ class RuleFaultsGameDayIT {
                     plugin = p;
                 }
             }
-            check(problems, plugin != null && plugin.path("circuit").asText().equals("open"),
+            problems.check(plugin != null && plugin.path("circuit").asText().equals("open"),
                     tag + "the admin API shows the circuit of " + PLUGIN + "." + mode + " open");
-            check(problems, plugin != null && (mode.equals("throw") ? plugin.path("lastFailure").asText().contains("fails on purpose")
+            problems.check(plugin != null && (mode.equals("throw") ? plugin.path("lastFailure").asText().contains("fails on purpose")
                     : plugin.path("timeouts").asLong() > 0), tag + PLUGIN + "." + mode + " failed for its own reason: "
                             + (plugin == null ? "-" : plugin.path("lastFailure").asText()));
         }
         HttpResponse<String> health = server.get("/system/health?tags=rules");
         System.out.printf("%s/system/health?tags=rules: %d %s%n", tag, health.statusCode(), health.body().replaceAll("\\s+", " "));
-        check(problems, health.statusCode() == 200 && health.body().contains("WARN") && MODES.stream().allMatch(m -> health.body().contains(PLUGIN + "." + m)),
+        problems.check(health.statusCode() == 200 && health.body().contains("WARN") && MODES.stream().allMatch(m -> health.body().contains(PLUGIN + "." + m)),
                 tag + "health warns about the plugin, without failing readiness");
 
-        problems.forEach(p -> System.out.println(p.startsWith("PROBLEM") ? p : "RuleFaultsGameDayIT: OK " + p));
-        List<String> failed = problems.stream().filter(p -> p.startsWith("PROBLEM")).toList();
-        assertTrue(failed.isEmpty(), String.join("\n", failed));
+        problems.assertAllHold();
     }
 
-    private static void check(List<String> results, boolean ok, String what) {
-        results.add((ok ? "" : "PROBLEM ") + what);
-    }
 
     private static Map<String, Object> drop(String title, String mode, String policy) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("title", title);
-        spec.put("reward", "A coffee");
-        spec.put("kind", "stock");
-        spec.put("stock", STOCK);
-        spec.put("opensAt", DropsClient.inMillis(Duration.ofMinutes(-1)).toString());
-        spec.put("tierOffsets", Map.of("employee", "PT0S", "vip", "PT0S", "standard", "PT0S"));
+        Map<String, Object> spec = DropsClient.openStockDrop(title, STOCK);
         if (mode != null) {
             spec.put("rules", List.of(Map.of("type", MisbehavingRulesActivator.TYPE + "-" + mode, "params", Map.of("mode", mode))));
             spec.put("onRuleFailure", policy);

@@ -1,10 +1,7 @@
 package io.dropwise.runtime.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,14 +52,7 @@ class StoreOutageGameDayIT {
                 server.awaitReady(Duration.ofSeconds(30));
                 DropsClient api = new DropsClient(server, secret);
                 api.awaitApi(Duration.ofSeconds(20));
-                Map<String, Object> spec = new LinkedHashMap<>();
-                spec.put("title", "Outage drop");
-                spec.put("reward", "A coffee");
-                spec.put("kind", "stock");
-                spec.put("stock", STOCK);
-                spec.put("opensAt", DropsClient.inMillis(Duration.ofMinutes(-1)).toString());
-                spec.put("tierOffsets", Map.of("employee", "PT0S", "vip", "PT0S", "standard", "PT0S"));
-                String drop = api.createDrop(spec).path("id").asText();
+                String drop = api.createDrop(DropsClient.openStockDrop("StoreOutage drop", STOCK)).path("id").asText();
 
                 ClaimLoad load = new ClaimLoad(api, drop, "outage", THREADS, 40);
                 Thread.sleep(4_000);
@@ -95,7 +85,7 @@ class StoreOutageGameDayIT {
                 int readyAfter = server.get("/system/health?tags=ready").statusCode();
 
                 // ------------------------------------------------------------ what the customers saw
-                List<String> problems = new ArrayList<>();
+                Checks problems = new Checks("StoreOutageGameDayIT");
                 List<Attempt> all = load.attempts();
                 Map<String, Long> before = ClaimLoad.count(all.stream().filter(a -> a.sentMillis() < down).toList());
                 Map<String, Long> during = ClaimLoad.count(all.stream().filter(a -> a.sentMillis() >= down && a.sentMillis() < up).toList());
@@ -104,31 +94,26 @@ class StoreOutageGameDayIT {
                 System.out.printf("StoreOutageGameDayIT: %d claims; before the outage %s; during %s; after %s; slowest answer %d ms; "
                         + "first 201 after the restart: +%d ms (%d ms after it); readiness after: %d%n", all.size(), before, during, after,
                         maxMillis, recoveredAt, recoveredAt - up, readyAfter);
-                check(problems, all.stream().allMatch(a -> a.status() == 201 || (a.status() == 503 && a.problem().equals("unavailable")
+                problems.check(all.stream().allMatch(a -> a.status() == 201 || (a.status() == 503 && a.problem().equals("unavailable")
                         && a.retryAfter())), "every answer is 201, or 503 unavailable with Retry-After (no 500, no other error, no lost connection)");
-                check(problems, during.getOrDefault("503 unavailable", 0L) > 0, "claims during the outage were answered 503");
+                problems.check(during.getOrDefault("503 unavailable", 0L) > 0, "claims during the outage were answered 503");
                 List<Long> outageMillis = all.stream().filter(a -> a.sentMillis() >= down && a.sentMillis() < up).map(Attempt::millis).sorted().toList();
                 long outageP50 = outageMillis.isEmpty() ? -1 : outageMillis.get(outageMillis.size() / 2);
                 System.out.printf("StoreOutageGameDayIT: answers during the outage: p50 %d ms, max %d ms%n", outageP50,
                         outageMillis.isEmpty() ? -1 : outageMillis.get(outageMillis.size() - 1));
-                check(problems, outageP50 >= 0 && outageP50 < 1_000, "during the outage most claims were answered at once (p50 " + outageP50
+                problems.check(outageP50 >= 0 && outageP50 < 1_000, "during the outage most claims were answered at once (p50 " + outageP50
                         + " ms): one write at a time waits for the database, the others do not hold a request thread");
-                check(problems, maxMillis < ANSWER_WITHIN_MILLIS, "no claim waited more than " + ANSWER_WITHIN_MILLIS + " ms (slowest " + maxMillis + ")");
-                check(problems, readyDuring == 503, "readiness said not ready during the outage");
-                check(problems, recoveredAt > 0 && readyAfter == 200, "the server recovered by itself: 201 again and ready after the restart");
+                problems.check(maxMillis < ANSWER_WITHIN_MILLIS, "no claim waited more than " + ANSWER_WITHIN_MILLIS + " ms (slowest " + maxMillis + ")");
+                problems.check(readyDuring == 503, "readiness said not ready during the outage");
+                problems.check(recoveredAt > 0 && readyAfter == 200, "the server recovered by itself: 201 again and ready after the restart");
 
                 // ------------------------------------------------------------ the store, after retrying the 503s with their keys
                 List<String> store = load.retryAndCheckStore("StoreOutageGameDayIT: ", STOCK);
-                check(problems, store.isEmpty(), "every claim answered 201 (first time or on retry) is stored once, one unit per customer, "
+                problems.check(store.isEmpty(), "every claim answered 201 (first time or on retry) is stored once, one unit per customer, "
                         + "no oversell" + (store.isEmpty() ? "" : ": " + store));
-                problems.forEach(p -> System.out.println("StoreOutageGameDayIT: " + (p.startsWith("PROBLEM") ? p : "OK " + p)));
-                List<String> failed = problems.stream().filter(p -> p.startsWith("PROBLEM")).toList();
-                assertTrue(failed.isEmpty(), String.join("\n", failed));
+                problems.assertAllHold();
             }
         }
     }
 
-    private static void check(List<String> results, boolean ok, String what) {
-        results.add((ok ? "" : "PROBLEM ") + what);
-    }
 }

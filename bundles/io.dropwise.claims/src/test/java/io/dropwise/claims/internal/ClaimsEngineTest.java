@@ -68,6 +68,32 @@ class ClaimsEngineTest {
         engine.addRuleType(new RuleRegistry.Provided(cardProduct, "io.dropwise.rules.builtin", "0.1.0", 10, 0, 2));
     }
 
+    /** @return a rule type whose every rule is {@code rule} */
+    private static io.dropwise.api.rules.RuleType ruleType(String name, List<io.dropwise.api.rules.Parameter> parameters,
+            io.dropwise.api.rules.Rule rule) {
+        return new io.dropwise.api.rules.RuleType() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return name + " (test)";
+            }
+
+            @Override
+            public List<io.dropwise.api.rules.Parameter> parameters() {
+                return parameters;
+            }
+
+            @Override
+            public io.dropwise.api.rules.Rule create(Map<String, Object> params) {
+                return rule;
+            }
+        };
+    }
+
     @AfterEach
     void stop() throws InterruptedException {
         engine.deactivate();
@@ -205,27 +231,8 @@ class ClaimsEngineTest {
         java.util.Set<Long> verifying = java.util.concurrent.ConcurrentHashMap.newKeySet();
         engine.candidates = verifying::contains;
         // version 0.2.0 (bundle 12) admits every card; while it is being verified, 0.1.0 keeps deciding
-        io.dropwise.api.rules.RuleType admitsAll = new io.dropwise.api.rules.RuleType() {
-            @Override
-            public String name() {
-                return "card-product";
-            }
-
-            @Override
-            public String description() {
-                return "admits every card";
-            }
-
-            @Override
-            public List<io.dropwise.api.rules.Parameter> parameters() {
-                return cardProduct.parameters();
-            }
-
-            @Override
-            public io.dropwise.api.rules.Rule create(Map<String, Object> params) {
-                return context -> io.dropwise.api.rules.Decision.allow();
-            }
-        };
+        io.dropwise.api.rules.RuleType admitsAll = ruleType("card-product", cardProduct.parameters(),
+                context -> io.dropwise.api.rules.Decision.allow());
         verifying.add(12L);
         engine.addRuleType(new RuleRegistry.Provided(admitsAll, "io.dropwise.rules.builtin", "0.2.0", 12, 0, 9));
         Customer silver = new Customer("s", Tier.STANDARD, Set.of("SILVER"), Map.of());
@@ -241,30 +248,10 @@ class ClaimsEngineTest {
 
     @Test
     void aRuleThatCrawlsCostsOnlyItsBudgetAndTheDropFollowsItsPolicy() throws Exception {
-        io.dropwise.api.rules.RuleType crawls = new io.dropwise.api.rules.RuleType() {
-            @Override
-            public String name() {
-                return "crawls";
-            }
-
-            @Override
-            public String description() {
-                return "takes 2 s to decide";
-            }
-
-            @Override
-            public List<io.dropwise.api.rules.Parameter> parameters() {
-                return List.of();
-            }
-
-            @Override
-            public io.dropwise.api.rules.Rule create(Map<String, Object> params) {
-                return context -> {
-                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000_000L); // crawls (an interrupt ends it early)
-                    return io.dropwise.api.rules.Decision.allow();
-                };
-            }
-        };
+        io.dropwise.api.rules.RuleType crawls = ruleType("crawls", List.of(), context -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000_000L); // crawls (an interrupt ends it early)
+            return io.dropwise.api.rules.Decision.allow();
+        });
         engine.addRuleType(new RuleRegistry.Provided(crawls, "com.example.rules", "1.0.0", 20, 0, 7));
         Drop deny = engine.create(new DropSpec("Deny", "A coffee", DropKind.STOCK, 10, null, T0, Map.of(), null, 1,
                 List.of(new DropSpec.RuleRef("crawls", Map.of())), RuleFailurePolicy.DENY));
