@@ -65,6 +65,21 @@ class CrashIT {
 
     @Test
     void confirmedClaimsSurviveAKillAndClaimingGoesOnAfterARestart() throws Exception {
+        crashAndRestart(name -> DropwiseServer.builder().name(name).dataDir(dataDir));
+    }
+
+    @Test
+    void onPostgresToo() throws Exception {
+        io.dropwise.testkit.ThrowawayPostgres.assumeAvailable();
+        try (io.dropwise.testkit.ThrowawayPostgres pg = io.dropwise.testkit.ThrowawayPostgres.start()) {
+            String url = pg.createDatabase("crash");
+            crashAndRestart(name -> DropwiseServer.builder().name(name + "-pg").dataDir(dataDir).env("DROPWISE_JDBC_URL", url)
+                    .env("DROPWISE_JDBC_USER", pg.user()).env("DROPWISE_JDBC_PASSWORD", pg.password()));
+        }
+    }
+
+    /** The burst, the kill, the restart, the checks; {@code servers} makes a server's builder from its name. */
+    private void crashAndRestart(java.util.function.Function<String, DropwiseServer.Builder> servers) throws Exception {
         String secret = DropsClient.newTokenSecret();
         Random random = new Random(7);
         List<Customer> customers = new ArrayList<>();
@@ -76,7 +91,7 @@ class CrashIT {
         int confirmed;
 
         // ---- a burst, cut short by SIGKILL
-        try (DropwiseServer server = DropsClient.configure(DropwiseServer.builder().name("before-kill").dataDir(dataDir)
+        try (DropwiseServer server = DropsClient.configure(servers.apply("before-kill")
                 .keepLogsWith(logs), secret).start()) {
             server.awaitReady(Duration.ofSeconds(30));
             DropsClient api = new DropsClient(server, secret);
@@ -126,7 +141,7 @@ class CrashIT {
         assertTrue(unanswered > 0, "the kill came after the burst: every claim was answered");
 
         // ---- restart on the same data
-        try (DropwiseServer server = DropsClient.configure(DropwiseServer.builder().name("after-kill").dataDir(dataDir)
+        try (DropwiseServer server = DropsClient.configure(servers.apply("after-kill")
                 .keepLogsWith(logs), secret).start()) {
             server.awaitReady(Duration.ofSeconds(30));
             DropsClient api = new DropsClient(server, secret);
