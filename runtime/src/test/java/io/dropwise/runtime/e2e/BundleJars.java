@@ -12,6 +12,8 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
+import org.osgi.framework.BundleActivator;
+
 import aQute.bnd.osgi.Builder;
 import aQute.bnd.osgi.Jar;
 
@@ -108,7 +110,11 @@ final class BundleJars {
             builder.setProperty("Bundle-SymbolicName", symbolicName);
             builder.setProperty("Bundle-Version", version);
             builder.setProperty("Bundle-Name", symbolicName + " (broken on purpose: " + activator.getSimpleName() + ")");
-            builder.setProperty("Bundle-Activator", activator.getName());
+            if (BundleActivator.class.isAssignableFrom(activator)) {
+                builder.setProperty("Bundle-Activator", activator.getName());
+            } else {
+                builder.setProperty("-dsannotations", activator.getName()); // a Declarative Services component instead
+            }
             headers.forEach(builder::setProperty);
             builder.setProperty("Private-Package", FIXTURES_PACKAGE);
             builder.setProperty("-noextraheaders", "true");

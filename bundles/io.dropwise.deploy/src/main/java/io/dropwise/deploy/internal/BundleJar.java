@@ -22,7 +22,7 @@ record BundleJar(String symbolicName, Version version) {
 
     /** Bundles that are the platform: changing them needs a (rolling) restart. */
     static final List<String> PLATFORM = List.of("io.dropwise.api", "io.dropwise.launcher", "io.dropwise.deploy", "io.dropwise.gateway",
-            "io.dropwise.testkit");
+            "io.dropwise.supervisor", "io.dropwise.testkit");
 
     static BundleJar read(byte[] jar) throws InvalidDeploymentException {
         Manifest manifest;
