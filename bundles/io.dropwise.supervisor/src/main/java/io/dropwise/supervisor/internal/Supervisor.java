@@ -20,11 +20,16 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.dropwise.api.lifecycle.Candidates;
 
 /**
  * The supervisor of the Dropwise components, in the manner of an OTP supervisor with the
@@ -36,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * an ERROR line, and its health check ("Dropwise supervisor", tag {@code ready}) turns CRITICAL, so
  * that readiness fails and the load balancer takes the instance out until an operator acts (a fixed
  * version deployed, or the component comes up). Components that are merely unsatisfied (a service
- * they need is missing) or disabled, and bundles an operator stopped, are left alone: that is not a
- * failure.
+ * they need is missing) or disabled, bundles an operator stopped, and new versions still being
+ * verified by a deployment ({@link Candidates}: the deployment rolls them back) are left alone.
  */
 @Component(service = HealthCheck.class, immediate = true, property = {
         HealthCheck.NAME + "=Dropwise supervisor",
@@ -84,6 +89,10 @@ public final class Supervisor implements HealthCheck {
         LOG.info("Supervising the components of {}: at most {} restarts in {} s each", namespaces, maxRestarts, period.toSeconds());
     }
 
+    /** The deployment service's view of which bundles are still being verified; absent: none is. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile Candidates candidates;
+
     @Deactivate
     void deactivate() throws InterruptedException {
         timer.shutdownNow();
@@ -106,6 +115,10 @@ public final class Supervisor implements HealthCheck {
             String bsn = bundle.getSymbolicName();
             if (bsn == null || bundle.getState() != Bundle.ACTIVE || namespaces.stream().noneMatch(bsn::startsWith)) {
                 continue;
+            }
+            Candidates gate = candidates;
+            if (gate != null && gate.isCandidate(bundle.getBundleId())) {
+                continue; // a new version under verification: its deployment judges it (and rolls it back), not the supervisor
             }
             for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(bundle)) {
                 if (!scr.isComponentEnabled(d)) {
