@@ -98,7 +98,7 @@ final class BundleJars {
     /** The same, with extra manifest headers (read by the fixture's activator). */
     static byte[] fixtureBundle(String symbolicName, String version, java.util.Map<String, String> headers, Class<?> activator,
             Class<?>... exportersOnClassPath) throws Exception {
-        if (!activator.getPackageName().equals(FIXTURES_PACKAGE)) {
+        if (!activator.getPackageName().equals(FIXTURES_PACKAGE) && !activator.getPackageName().startsWith(FIXTURES_PACKAGE + ".")) {
             throw new IllegalArgumentException(activator + " is not a fixture");
         }
         quietBnd();
@@ -112,11 +112,13 @@ final class BundleJars {
             builder.setProperty("Bundle-Name", symbolicName + " (broken on purpose: " + activator.getSimpleName() + ")");
             if (BundleActivator.class.isAssignableFrom(activator)) {
                 builder.setProperty("Bundle-Activator", activator.getName());
+                builder.setProperty("-dsannotations", "!*");
             } else {
                 builder.setProperty("-dsannotations", activator.getName()); // a Declarative Services component instead
             }
             headers.forEach(builder::setProperty);
-            builder.setProperty("Private-Package", FIXTURES_PACKAGE);
+            // only the fixture's own package: a fixture bundle must not carry the others (nor their DS components)
+            builder.setProperty("Private-Package", activator.getPackageName());
             builder.setProperty("-noextraheaders", "true");
             builder.setProperty("-removeheaders", "Bnd-LastModified,Created-By,Tool");
             Jar jar = builder.build();
