@@ -52,10 +52,33 @@ public final class ApiHandler extends DrainingHandler {
     private final Newest<Drops> drops = new Newest<>(this::isCandidate);
     private final Newest<TokenVerifier> tokens = new Newest<>(this::isCandidate);
 
+    private final Admission admission;
+
     @Activate
     public ApiHandler(BundleContext context) {
         super(new ObjectMapper());
         this.context = context;
+        Admission.Settings d = Admission.Settings.DEFAULT;
+        this.admission = new Admission(new Admission.Settings((int) setting(context, "dropwise.claims.max.in.flight", d.maxInFlight(), 1, 1_000_000),
+                setting(context, "dropwise.claims.per.customer.per.second", (long) d.perCustomerPerSecond(), 1, 10_000),
+                (int) setting(context, "dropwise.claims.per.customer.burst", d.perCustomerBurst(), 1, 10_000)), System::nanoTime);
+    }
+
+    private static long setting(BundleContext context, String key, long fallback, long min, long max) {
+        String value = context == null ? null : context.getProperty(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long v = Long.parseLong(value.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        LOG.error("Setting {}={} is not a whole number from {} to {}; using {}", key, value, min, max, fallback);
+        return fallback;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -145,6 +168,12 @@ public final class ApiHandler extends DrainingHandler {
         if (c == null) {
             return;
         }
+        if (!admission.customerMay(c.id())) {
+            x.response.setHeader("Retry-After", Long.toString(admission.customerRetryAfterSeconds()));
+            x.problem("rate-limited", "Too many claims", 429, "You are sending claims faster than the drop allows; wait a moment and retry "
+                    + "(with the same Idempotency-Key).");
+            return;
+        }
         String key = x.request.getHeader("Idempotency-Key");
         if (key == null || key.isEmpty()) {
             x.problem("idempotency-key-required", "Idempotency-Key required", 400,
@@ -160,7 +189,18 @@ public final class ApiHandler extends DrainingHandler {
         if (engine == null) {
             return;
         }
-        ClaimResult result = engine.claim(c, dropId, key);
+        if (!admission.enter()) {
+            x.response.setHeader("Retry-After", "1");
+            x.problem("overloaded", "Too busy", 429, "The drop is taking as many claims as it can right now; retry in a second "
+                    + "(with the same Idempotency-Key).");
+            return;
+        }
+        ClaimResult result;
+        try {
+            result = engine.claim(c, dropId, key);
+        } finally {
+            admission.leave();
+        }
         if (result instanceof ClaimResult.Accepted a) {
             if (a.replay()) {
                 x.response.setHeader("Idempotent-Replayed", "true");

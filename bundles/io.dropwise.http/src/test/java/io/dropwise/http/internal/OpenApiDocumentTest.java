@@ -74,7 +74,7 @@ class OpenApiDocumentTest {
             Map.entry("get /api/v1/status", Set.of("500", "503")),
             Map.entry("get /api/v1/openapi.json", Set.of("404", "500", "503")),
             Map.entry("get /api/v1/drops", Set.of("401", "500", "503")),
-            Map.entry("post /api/v1/drops/{dropId}/claims", Set.of("400", "401", "403", "404", "409", "500", "503")),
+            Map.entry("post /api/v1/drops/{dropId}/claims", Set.of("400", "401", "403", "404", "409", "429", "500", "503")),
             Map.entry("get /api/v1/drops/{dropId}/draw", Set.of("401", "404", "409", "500", "503")),
             Map.entry("get /api/v1/me/claims", Set.of("401", "500", "503")),
             Map.entry("get /admin/v1/drops", Set.of("401", "500", "503")),
