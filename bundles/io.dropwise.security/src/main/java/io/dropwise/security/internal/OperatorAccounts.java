@@ -36,6 +36,10 @@ import io.dropwise.api.operator.OperatorSession;
  * weak to accept, a random password is generated once, written to {@code <data>/initial-admin-password}
  * (readable by the owner only) and reused at every later start.
  *
+ * <p>Password guessing is slowed: after {@link #MAX_FAILURES} wrong passwords for one account within
+ * {@link #FAILURE_WINDOW}, sign-in for that account is paused for {@link #LOCK} (the right password
+ * included), whatever front the guesses come through.
+ *
  * <p>Browser sessions (the console's sign-in form) live in memory: they end after
  * {@link #SESSION_IDLE} without a request, after {@link #SESSION_MAX} in any case, at sign-out, and
  * when this bundle stops (operators then sign in again). At most {@link #MAX_SESSIONS} are open.
@@ -49,6 +53,11 @@ public final class OperatorAccounts implements OperatorAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorAccounts.class);
 
+    /** Wrong passwords for one account within {@link #FAILURE_WINDOW} that pause its sign-in for {@link #LOCK}. */
+    static final int MAX_FAILURES = 10;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+    static final Duration LOCK = Duration.ofMinutes(1);
+
     static final Duration SESSION_IDLE = Duration.ofMinutes(30);
     static final Duration SESSION_MAX = Duration.ofHours(12);
     static final int MAX_SESSIONS = 10_000;
@@ -57,6 +66,15 @@ public final class OperatorAccounts implements OperatorAuthenticator {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random;
     private final Clock clock;
+
+    /** Recent wrong passwords of one account. */
+    private static final class Attempts {
+        int failures;
+        Instant firstFailure;
+        Instant lockedUntil;
+    }
+
+    private final Map<String, Attempts> attempts = new ConcurrentHashMap<>();
 
     /** A session and the limits of its life. */
     private record Session(OperatorSession session, Instant endsAt) {
@@ -104,10 +122,32 @@ public final class OperatorAccounts implements OperatorAuthenticator {
     @Override
     public Optional<Operator> authenticate(String username, String password) {
         Account account = username == null ? null : accounts.get(username);
-        if (account == null || password == null || !account.credential().matches(password)) {
+        if (account == null) {
             return Optional.empty();
         }
-        return Optional.of(account.operator());
+        Instant now = clock.instant();
+        Attempts a = attempts.computeIfAbsent(username, k -> new Attempts());
+        synchronized (a) {
+            if (a.lockedUntil != null && now.isBefore(a.lockedUntil)) {
+                return Optional.empty(); // guessing is paused for this account; the right password waits too
+            }
+            if (password != null && account.credential().matches(password)) {
+                a.failures = 0;
+                return Optional.of(account.operator());
+            }
+            if (a.firstFailure == null || now.isAfter(a.firstFailure.plus(FAILURE_WINDOW))) {
+                a.firstFailure = now;
+                a.failures = 0;
+            }
+            if (++a.failures >= MAX_FAILURES) {
+                a.lockedUntil = now.plus(LOCK);
+                a.failures = 0;
+                a.firstFailure = null;
+                LOG.warn("{} wrong passwords for operator '{}' within {} min: sign-in for it is paused for {} s", MAX_FAILURES, username,
+                        FAILURE_WINDOW.toMinutes(), LOCK.toSeconds());
+            }
+            return Optional.empty();
+        }
     }
 
     @Override

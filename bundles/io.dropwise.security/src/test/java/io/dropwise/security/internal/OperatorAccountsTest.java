@@ -48,6 +48,22 @@ class OperatorAccountsTest {
     }
 
     @Test
+    void guessingPausesTheAccountForAMinute() throws IOException {
+        OperatorAccounts accounts = accounts(STRONG, null);
+        for (int i = 0; i < OperatorAccounts.MAX_FAILURES - 1; i++) {
+            assertTrue(accounts.authenticate("admin", "guess-" + i).isEmpty());
+        }
+        assertTrue(accounts.authenticate("admin", STRONG).isPresent(), "9 wrong guesses: the right password still works (and resets)");
+        for (int i = 0; i < OperatorAccounts.MAX_FAILURES; i++) {
+            assertTrue(accounts.authenticate("admin", "guess-" + i).isEmpty());
+        }
+        assertTrue(accounts.authenticate("admin", STRONG).isEmpty(), "after 10 wrong guesses sign-in is paused, the right password too");
+        now.set(now.get().plus(OperatorAccounts.LOCK).plusSeconds(1));
+        assertTrue(accounts.authenticate("admin", STRONG).isPresent(), "a minute later it works again");
+        assertTrue(accounts.authenticate("nobody", "x").isEmpty());
+    }
+
+    @Test
     void sessionsEndWhenIdleAtTheirMaximumAgeAndAtSignOut() throws IOException {
         OperatorAccounts accounts = accounts(STRONG, null);
         Operator admin = accounts.authenticate("admin", STRONG).orElseThrow();
