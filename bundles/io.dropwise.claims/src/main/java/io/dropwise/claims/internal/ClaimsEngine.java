@@ -100,8 +100,8 @@ public final class ClaimsEngine implements Drops, InFlight {
     }
 
     private final Map<String, Activity> activity = new ConcurrentHashMap<>();
-    /** Outcome counters: drop id → "tier/outcome" → count. */
-    private final Map<String, Map<String, java.util.concurrent.atomic.LongAdder>> outcomes = new ConcurrentHashMap<>();
+    /** Outcome counters per drop. */
+    private final Map<String, Outcomes> outcomes = new ConcurrentHashMap<>();
     private final Instant startedAt;
 
     @Activate
@@ -280,16 +280,43 @@ public final class ClaimsEngine implements Drops, InFlight {
         }
     }
 
-    /** Counts the outcome of a claim request for the live view (replays are not new outcomes). */
+    /** Counts the outcome of a claim request for the live view (replays are not new outcomes); no allocation per claim. */
     private void count(String dropId, Tier tier, ClaimResult result) {
-        String outcome;
+        int outcome;
         if (result instanceof ClaimResult.Accepted a) {
             if (a.replay()) {
                 return;
             }
-            outcome = "claimed";
+            outcome = 0;
         } else {
-            outcome = switch (((ClaimResult.Refused) result).reason()) {
+            ClaimResult.Reason reason = ((ClaimResult.Refused) result).reason();
+            if (reason == Reason.NOT_FOUND) {
+                return;
+            }
+            outcome = 1 + reason.ordinal();
+        }
+        outcomes.computeIfAbsent(dropId, k -> new Outcomes()).counts[tier.ordinal()][outcome].increment();
+    }
+
+    /** One drop's outcome counters: [tier][0 = claimed, 1 + refusal reason]. */
+    private static final class Outcomes {
+        final java.util.concurrent.atomic.LongAdder[][] counts = new java.util.concurrent.atomic.LongAdder[Tier.values().length][
+                1 + Reason.values().length];
+
+        Outcomes() {
+            for (java.util.concurrent.atomic.LongAdder[] row : counts) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = new java.util.concurrent.atomic.LongAdder();
+                }
+            }
+        }
+
+        /** @return the name an outcome has in the activity ({@code null}: not reported) */
+        static String name(int outcome) {
+            if (outcome == 0) {
+                return "claimed";
+            }
+            return switch (Reason.values()[outcome - 1]) {
                 case NOT_FOUND -> null;
                 case NOT_OPEN_FOR_TIER -> "early";
                 case NOT_ELIGIBLE -> "not-eligible";
@@ -298,11 +325,6 @@ public final class ClaimsEngine implements Drops, InFlight {
                 case CLOSED -> "closed";
                 case UNAVAILABLE -> "failed";
             };
-        }
-        if (outcome != null) {
-            outcomes.computeIfAbsent(dropId, k -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(tier.name().toLowerCase(java.util.Locale.ROOT) + "/" + outcome, k -> new java.util.concurrent.atomic.LongAdder())
-                    .increment();
         }
     }
 
@@ -326,10 +348,19 @@ public final class ClaimsEngine implements Drops, InFlight {
         for (Tier t : Tier.values()) {
             byTier.put(t.name().toLowerCase(java.util.Locale.ROOT), new LinkedHashMap<>());
         }
-        outcomes.getOrDefault(dropId, Map.of()).forEach((key, n) -> {
-            String[] tierAndOutcome = key.split("/", 2);
-            byTier.get(tierAndOutcome[0]).put(tierAndOutcome[1], n.sum());
-        });
+        Outcomes counted = outcomes.get(dropId);
+        if (counted != null) {
+            for (Tier t : Tier.values()) {
+                Map<String, Long> row = byTier.get(t.name().toLowerCase(java.util.Locale.ROOT));
+                for (int o = 0; o < counted.counts[t.ordinal()].length; o++) {
+                    long n = counted.counts[t.ordinal()][o].sum();
+                    String name = Outcomes.name(o);
+                    if (n > 0 && name != null) {
+                        row.put(name, n);
+                    }
+                }
+            }
+        }
         return Optional.of(new DropActivity(dropId, cached.perSecond(), byTier, startedAt));
     }
 

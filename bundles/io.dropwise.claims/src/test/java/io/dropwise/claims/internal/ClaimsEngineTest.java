@@ -274,6 +274,20 @@ class ClaimsEngineTest {
     }
 
     @Test
+    void theActivityCountsOutcomesPerTierAndClaimsPerSecond() throws Exception {
+        Drop drop = stockDrop(1);
+        now.set(T0.plus(Duration.ofHours(1)));
+        assertTrue(engine.claim(customer("a", Tier.VIP), drop.id(), "k") instanceof ClaimResult.Accepted);
+        assertTrue(engine.claim(customer("a", Tier.VIP), drop.id(), "k") instanceof ClaimResult.Accepted, "a replay, not counted");
+        assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer("b", Tier.STANDARD), drop.id(), "k")).reason());
+        io.dropwise.api.drops.DropActivity activity = engine.activity(drop.id()).orElseThrow();
+        assertEquals(Map.of("claimed", 1L), activity.outcomes().get("vip"));
+        assertEquals(Map.of("sold-out", 1L), activity.outcomes().get("standard"));
+        assertEquals(Map.of(), activity.outcomes().get("employee"));
+        assertEquals(1, activity.perSecond().stream().mapToInt(io.dropwise.api.drops.DropActivity.Second::claimed).sum());
+    }
+
+    @Test
     void withoutTheTierWindowRuleTheDropFollowsItsPolicy() throws Exception {
         Drop drop = stockDrop(5);
         engine.removeRuleType(tierWindow);

@@ -1,7 +1,7 @@
 package io.dropwise.http.internal;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 
@@ -11,7 +11,9 @@ import java.util.function.LongSupplier;
  * {@link Settings#perCustomerBurst()}), and at most {@link Settings#maxInFlight()} claims are being
  * decided at once; past either, the claim is answered {@code 429} with {@code Retry-After} at once,
  * and the server keeps its throughput for the claims it admitted instead of slowing down for all.
- * The buckets of the last {@value #MAX_CUSTOMERS} customers are kept, in memory of this HTTP front.
+ * Buckets live in the memory of this HTTP front; one per customer, locked on its own (no lock
+ * shared by all claims); past {@value #MAX_CUSTOMERS} customers the full (idle) buckets are dropped,
+ * which forgets nothing that matters (a full bucket is what a new customer gets).
  */
 final class Admission {
 
@@ -40,14 +42,7 @@ final class Admission {
     private final Settings settings;
     private final LongSupplier nanos;
     private final Semaphore inFlight;
-    private final Map<String, Bucket> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-            return size() > MAX_CUSTOMERS;
-        }
-    };
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     Admission(Settings settings, LongSupplier nanos) {
         this.settings = settings;
@@ -58,20 +53,32 @@ final class Admission {
     /** @return whether the customer may send a claim now (takes a token when so) */
     boolean customerMay(String customerId) {
         long now = nanos.getAsLong();
-        synchronized (buckets) {
-            Bucket b = buckets.get(customerId);
-            if (b == null) {
-                b = new Bucket(settings.perCustomerBurst(), now);
-                buckets.put(customerId, b);
-            } else {
-                b.tokens = Math.min(settings.perCustomerBurst(), b.tokens + (now - b.at) / 1e9 * settings.perCustomerPerSecond());
-                b.at = now;
+        Bucket b = buckets.get(customerId);
+        if (b == null) {
+            if (buckets.size() >= MAX_CUSTOMERS) {
+                buckets.values().removeIf(idle -> full(idle, now));
             }
+            b = buckets.computeIfAbsent(customerId, k -> new Bucket(settings.perCustomerBurst(), now));
+        }
+        synchronized (b) {
+            refill(b, now);
             if (b.tokens < 1) {
                 return false;
             }
             b.tokens -= 1;
             return true;
+        }
+    }
+
+    private void refill(Bucket b, long now) {
+        b.tokens = Math.min(settings.perCustomerBurst(), b.tokens + Math.max(0, now - b.at) / 1e9 * settings.perCustomerPerSecond());
+        b.at = now;
+    }
+
+    private boolean full(Bucket b, long now) {
+        synchronized (b) {
+            refill(b, now);
+            return b.tokens >= settings.perCustomerBurst();
         }
     }
 
