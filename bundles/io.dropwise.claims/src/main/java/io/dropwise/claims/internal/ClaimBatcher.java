@@ -68,6 +68,11 @@ final class ClaimBatcher {
         return result;
     }
 
+    /** @return whether a batch is being written now */
+    boolean writing() {
+        return writing;
+    }
+
     int waiting() {
         return queue.size();
     }

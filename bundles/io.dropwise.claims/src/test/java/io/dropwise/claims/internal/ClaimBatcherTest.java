@@ -1,6 +1,7 @@
 package io.dropwise.claims.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -57,13 +59,21 @@ class ClaimBatcherTest {
         store.downAfterMillis = 600; // each write needs 600 ms to find out
 
         assertInstanceOf(StoreUnavailableException.class, failure(batcher.submit(dropId, attempt("a"))), "the first write finds out");
+        while (batcher.writing()) { // the writer answers before it ends its batch
+            Thread.sleep(5);
+        }
+        store.gate = new CountDownLatch(1); // the probe's write lasts until the test lets it go on
         CompletableFuture<ClaimWrite> probe = batcher.submit(dropId, attempt("b")); // checks whether the store is back
-        Thread.sleep(100); // the writer has taken it
-        long t0 = System.nanoTime();
+        while (store.commitCalls.get() < 2) { // wait for the writer to be inside the probe's write
+            assertFalse(probe.isDone(), "the probe is written, not refused");
+            Thread.sleep(5);
+        }
         CompletableFuture<ClaimWrite> meanwhile = batcher.submit(dropId, attempt("c"));
         assertTrue(meanwhile.isDone(), "answered at once, not after a write that cannot succeed");
         assertTrue(failure(meanwhile).getMessage().contains("store is down"), failure(meanwhile).getMessage());
-        assertTrue((System.nanoTime() - t0) / 1_000_000 < 500, "no wait for a connection");
+        CountDownLatch gate = store.gate;
+        store.gate = null;
+        gate.countDown();
         assertInstanceOf(StoreUnavailableException.class, failure(probe));
 
         store.down = false; // back

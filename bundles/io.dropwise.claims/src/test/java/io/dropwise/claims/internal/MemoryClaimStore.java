@@ -31,6 +31,10 @@ final class MemoryClaimStore implements ClaimStore {
     /** How long a write takes to find out that the store is down (a connection attempt timing out). */
     volatile long downAfterMillis;
     volatile int commits;
+    /** When set, {@link #commit} waits for it before doing anything (a write that takes as long as the test wants). */
+    volatile java.util.concurrent.CountDownLatch gate;
+    /** Calls of {@link #commit} begun, failed ones included. */
+    final java.util.concurrent.atomic.AtomicInteger commitCalls = new java.util.concurrent.atomic.AtomicInteger();
     volatile int keyLookups;
 
     private void check() {
@@ -69,6 +73,15 @@ final class MemoryClaimStore implements ClaimStore {
 
     @Override
     public synchronized List<ClaimWrite> commit(String dropId, List<ClaimAttempt> attempts) {
+        commitCalls.incrementAndGet();
+        java.util.concurrent.CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         check();
         commits++;
         Drop drop = drops.get(dropId);
