@@ -162,6 +162,27 @@ final class DropsClient {
         return send(request(path).header("Authorization", DropwiseServer.basic("admin", ADMIN_PASSWORD)).GET().build());
     }
 
+    /** {@code POST /admin/v1/faults} as admin, whatever the answer */
+    HttpResponse<String> postFault(Map<String, ?> fault) throws IOException, InterruptedException {
+        return send(request("/admin/v1/faults")
+                .header("Authorization", DropwiseServer.basic("admin", ADMIN_PASSWORD))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(fault)))
+                .build());
+    }
+
+    /** {@code POST /admin/v1/faults}; fails unless the answer is 201. @return the fault */
+    JsonNode injectFault(Map<String, ?> fault) throws IOException, InterruptedException {
+        HttpResponse<String> response = postFault(fault);
+        assertEquals(201, response.statusCode(), "POST /admin/v1/faults " + fault + ": " + response.body());
+        return body(response);
+    }
+
+    /** {@code DELETE /admin/v1/faults/{id}} as admin */
+    HttpResponse<String> endFault(String id) throws IOException, InterruptedException {
+        return send(request("/admin/v1/faults/" + id).header("Authorization", DropwiseServer.basic("admin", ADMIN_PASSWORD)).DELETE().build());
+    }
+
     /** {@code POST /admin/v1/drops/{id}/draw} */
     HttpResponse<String> draw(String dropId) throws IOException, InterruptedException {
         return send(request("/admin/v1/drops/" + dropId + "/draw")

@@ -104,6 +104,10 @@ public final class ClaimsEngine implements Drops, InFlight {
     private final Map<String, Outcomes> outcomes = new ConcurrentHashMap<>();
     private final Instant startedAt;
 
+    /** Present only while fault injection is enabled: a game day may make rule plugins slow or failing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile io.dropwise.api.faults.FaultInjection faults;
+
     @Activate
     public ClaimsEngine(@Reference ClaimStore store, org.osgi.framework.BundleContext context) {
         this(store, Clock.systemUTC(), isolationSettings(context));
@@ -117,7 +121,7 @@ public final class ClaimsEngine implements Drops, InFlight {
         this.store = store;
         this.clock = clock;
         this.isolation = new RuleIsolation(isolationSettings, clock);
-        this.evaluator = new RuleEvaluator(rules, isolation);
+        this.evaluator = new RuleEvaluator(rules, isolation, () -> faults);
         this.startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         this.batcher = new ClaimBatcher(store, MAX_BATCH, MAX_QUEUED);
         this.batcher.start();

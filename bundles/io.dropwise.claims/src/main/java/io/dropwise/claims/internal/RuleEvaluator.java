@@ -19,6 +19,7 @@ import io.dropwise.api.drops.ClaimResult.Reason;
 import io.dropwise.api.drops.Drop;
 import io.dropwise.api.drops.DropSpec;
 import io.dropwise.api.drops.RuleFailurePolicy;
+import io.dropwise.api.faults.FaultInjection;
 import io.dropwise.api.rules.ClaimContext;
 import io.dropwise.api.rules.Decision;
 import io.dropwise.api.rules.InvalidParametersException;
@@ -41,6 +42,7 @@ final class RuleEvaluator {
 
     private final RuleRegistry registry;
     private final RuleIsolation isolation;
+    private final Supplier<FaultInjection> faults;
     private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
 
     private record Compiled(RuleRegistry.Provided provided, Rule rule) {
@@ -53,15 +55,24 @@ final class RuleEvaluator {
         }
     }
 
-    RuleEvaluator(RuleRegistry registry, RuleIsolation isolation) {
+    RuleEvaluator(RuleRegistry registry, RuleIsolation isolation, Supplier<FaultInjection> faults) {
         this.registry = registry;
         this.isolation = isolation;
+        this.faults = faults;
     }
 
-    /** Calls into a plugin's code through its bulkhead, time budget and circuit breaker. */
+    /**
+     * Calls into a plugin's code through its bulkhead, time budget and circuit breaker (faults injected
+     * into the plugin's bundle act inside them, as the plugin's own failures would).
+     */
     private <T> T isolated(RuleRegistry.Provided provided, java.util.concurrent.Callable<T> call) throws RuleIsolation.RuleFailure {
+        FaultInjection f = faults.get();
+        java.util.concurrent.Callable<T> crossing = f == null ? call : () -> {
+            f.cross(provided.bundle());
+            return call.call();
+        };
         try {
-            return isolation.call(provided.bundle(), provided.version(), call);
+            return isolation.call(provided.bundle(), provided.version(), crossing);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RuleIsolation.RuleFailure("was interrupted", e);

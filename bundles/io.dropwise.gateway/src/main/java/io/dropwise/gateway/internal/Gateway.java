@@ -7,6 +7,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,6 +26,7 @@ import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dropwise.api.faults.FaultInjection;
 import io.dropwise.api.http.RequestHandler;
 import io.dropwise.api.lifecycle.Candidates;
 import jakarta.servlet.Servlet;
@@ -63,7 +65,8 @@ public final class Gateway {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, prefix + "/*");
             props.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "dropwise-gateway" + prefix.replace('/', '-'));
-            registrations.add(context.registerService(Servlet.class, new Dispatch(prefix, handlers.get(prefix), this::isCandidate), props));
+            registrations.add(context.registerService(Servlet.class, new Dispatch(prefix, handlers.get(prefix), this::isCandidate, this::cross),
+                    props));
         }
     }
 
@@ -88,6 +91,22 @@ public final class Gateway {
         return c != null && c.isCandidate(bundleId);
     }
 
+    /** Present only while fault injection is enabled: a game day may make the HTTP front slow or failing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile FaultInjection faults;
+
+    /** The symbolic name of each handler's bundle, as faults name it. */
+    private final Map<RequestHandler, String> bundles = new ConcurrentHashMap<>();
+
+    /** Applies the faults injected into a handler's bundle (an exception fails the request as the handler's own would). */
+    private void cross(RequestHandler handler) {
+        FaultInjection f = faults;
+        String bundle = bundles.get(handler);
+        if (f != null && bundle != null) {
+            f.cross(bundle);
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addHandler(ServiceReference<RequestHandler> reference, RequestHandler handler) {
         Handlers h = handlers.get(String.valueOf(reference.getProperty(RequestHandler.PREFIX)));
@@ -96,6 +115,7 @@ public final class Gateway {
                     reference.getProperty(RequestHandler.PREFIX));
             return;
         }
+        bundles.put(handler, reference.getBundle().getSymbolicName());
         h.add(handler, reference.getBundle().getBundleId(), (Long) reference.getProperty(Constants.SERVICE_ID));
         LOG.debug("{} {} now answers {}", reference.getBundle().getSymbolicName(), reference.getBundle().getVersion(),
                 reference.getProperty(RequestHandler.PREFIX));
@@ -103,6 +123,7 @@ public final class Gateway {
 
     void removeHandler(RequestHandler handler) {
         handlers.values().forEach(h -> h.remove(handler));
+        bundles.remove(handler);
     }
 
     /** The servlet of one prefix. */
@@ -111,11 +132,13 @@ public final class Gateway {
         private final String prefix;
         private final transient Handlers handlers;
         private final transient LongPredicate candidate;
+        private final transient Consumer<RequestHandler> faults;
 
-        Dispatch(String prefix, Handlers handlers, LongPredicate candidate) {
+        Dispatch(String prefix, Handlers handlers, LongPredicate candidate, Consumer<RequestHandler> faults) {
             this.prefix = prefix;
             this.handlers = handlers;
             this.candidate = candidate;
+            this.faults = faults;
         }
 
         @Override
@@ -131,6 +154,7 @@ public final class Gateway {
                 unavailable(request, response);
                 return;
             }
+            faults.accept(handler.get());
             handler.get().handle(request, response);
         }
 

@@ -32,6 +32,7 @@ import io.dropwise.api.operator.OperatorSession;
 import io.dropwise.api.deploy.Deployment;
 import io.dropwise.api.deploy.Deployments;
 import io.dropwise.api.deploy.InvalidDeploymentException;
+import io.dropwise.api.faults.Faults;
 import io.dropwise.api.http.RequestHandler;
 import io.dropwise.api.lifecycle.Candidates;
 import io.dropwise.api.lifecycle.InFlight;
@@ -86,6 +87,12 @@ public final class AdminHandler extends DrainingHandler {
     void removeDeployments(Deployments service) {
         deployments.remove(service);
     }
+
+    /** Present only on a server started with fault injection enabled. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile Faults faults;
+
+    private final FaultsResource faultsResource = new FaultsResource(json);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setCandidates(Candidates c) {
@@ -202,6 +209,8 @@ public final class AdminHandler extends DrainingHandler {
             } else if (mayChange(x, operator)) {
                 create(x, engine, operator);
             }
+        } else if (parts[0].equals("faults")) {
+            faultsResource.handle(x, parts, faults, () -> mayChange(x, operator));
         } else if (parts[0].equals("deployments")) {
             deployments(x, operator, parts);
         } else if (parts.length == 1 && parts[0].equals("rules")) {

@@ -15,6 +15,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.jdbc.DataSourceFactory;
 import org.osgi.service.transaction.control.TransactionControl;
 import org.osgi.service.transaction.control.jdbc.JDBCConnectionProvider;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
 
 import io.dropwise.api.drops.Claim;
 import io.dropwise.api.drops.Drop;
+import io.dropwise.api.faults.FaultInjection;
+import io.dropwise.api.faults.InjectedFaultException;
 import io.dropwise.api.store.ClaimAttempt;
 import io.dropwise.api.store.ClaimStore;
 import io.dropwise.api.store.ClaimWrite;
@@ -37,6 +42,8 @@ import io.dropwise.api.store.StoreUnavailableException;
 public final class TxClaimStore implements ClaimStore {
 
     static final String PID = "io.dropwise.store";
+    /** This bundle's symbolic name, as faults name it. */
+    static final String BUNDLE = "io.dropwise.store";
 
     /** Configuration written by {@link StoreSettings}. */
     public @interface Config {
@@ -61,6 +68,10 @@ public final class TxClaimStore implements ClaimStore {
     private JDBCConnectionProvider provider;
     private volatile SqlClaimStore store;
 
+    /** Present only while fault injection is enabled: a game day may make the store slow or failing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile FaultInjection faults;
+
     @Activate
     public TxClaimStore(Config config, @Reference TransactionControl txControl, @Reference JDBCConnectionProviderFactory providers,
             @Reference(name = "dataSourceFactory") DataSourceFactory dataSourceFactory) {
@@ -82,6 +93,14 @@ public final class TxClaimStore implements ClaimStore {
      * service resumes by itself when the database is back.
      */
     private SqlClaimStore store() {
+        FaultInjection f = faults;
+        if (f != null) {
+            try {
+                f.cross(BUNDLE);
+            } catch (InjectedFaultException e) {
+                throw new StoreUnavailableException("database not available: " + e.getMessage(), e);
+            }
+        }
         SqlClaimStore s = store;
         if (s != null) {
             return s;
