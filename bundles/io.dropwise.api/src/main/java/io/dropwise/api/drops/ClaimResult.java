@@ -41,6 +41,8 @@ public sealed interface ClaimResult {
         ALREADY_CLAIMED("already-claimed"),
         SOLD_OUT("sold-out"),
         CLOSED("closed"),
+        /** The claim with this idempotency key was held, then released: retry with a new key. */
+        HOLD_RELEASED("hold-released"),
         UNAVAILABLE("unavailable");
 
         private final String problemType;

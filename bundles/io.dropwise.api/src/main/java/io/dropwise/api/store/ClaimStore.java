@@ -77,6 +77,26 @@ public interface ClaimStore {
     record DrawRecord(Instant drawnAt, List<String> entrants, List<String> winners) {
     }
 
+    /** @return held claims (of every drop), oldest first, at most {@code max} */
+    List<Claim> heldClaims(int max);
+
+    /**
+     * Decides a held claim, under its drop's lock: {@code keep} makes it claimed (entered), otherwise
+     * it is released and its unit goes back to the stock. A claim that is no longer held is left as
+     * it is (another instance, or the deadline, decided first).
+     *
+     * @param why recorded as the claim's {@code decidedBy}
+     * @return the claim as it is now; empty when there is no such claim
+     */
+    Optional<Claim> settleHeld(String dropId, String claimId, boolean keep, String why);
+
+    /**
+     * Releases every held claim whose deadline is at or before {@code now}, giving its unit back.
+     *
+     * @return how many were released
+     */
+    int releaseExpiredHolds(Instant now);
+
     /** @return every claim of a drop (operators, tests) */
     List<Claim> claimsOfDrop(String dropId);
 }

@@ -3,7 +3,7 @@
  * Dropwise's own bundles; rule plugins never read the database (they get facts from the engine).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.dropwise.api.store;
 
 import org.osgi.annotation.bundle.Export;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
 
     /** Every migration, in order. */
-    static final List<String> SCRIPTS = List.of("V1__drops_and_claims.sql", "V2__claim_decided_by.sql");
+    static final List<String> SCRIPTS = List.of("V1__drops_and_claims.sql", "V2__claim_decided_by.sql", "V3__held_claims.sql");
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 

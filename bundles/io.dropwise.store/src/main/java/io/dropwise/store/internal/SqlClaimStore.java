@@ -44,7 +44,8 @@ final class SqlClaimStore implements ClaimStore {
 
     private static final String DROP_COLUMNS = "id, title, reward, kind, stock, winners, opens_at, offset_employee, offset_vip, "
             + "offset_standard, closes_at, per_customer_limit, rules, on_rule_failure, seed_hash, created_at, drawn_at";
-    private static final String CLAIM_COLUMNS = "claim_id, drop_id, customer_id, status, idem_key, created_at, unit_no, decided_by";
+    private static final String CLAIM_COLUMNS = "claim_id, drop_id, customer_id, status, idem_key, created_at, unit_no, decided_by, "
+            + "held_until";
 
     private final Transactions tx;
     private final Dialect dialect;
@@ -230,13 +231,14 @@ final class SqlClaimStore implements ClaimStore {
                     results.add(new ClaimWrite(ClaimWrite.Outcome.REPLAYED, same.claim));
                 } else if (closed) {
                     results.add(new ClaimWrite(ClaimWrite.Outcome.CLOSED, null));
-                } else if (mine.size() >= limit) {
+                } else if (mine.stream().filter(h -> h.claim.status() != ClaimStatus.RELEASED).count() >= limit) {
                     results.add(new ClaimWrite(ClaimWrite.Outcome.LIMIT_REACHED, null));
                 } else if (stock != null && claimed >= stock) {
                     results.add(new ClaimWrite(ClaimWrite.Outcome.SOLD_OUT, null));
                 } else {
                     int unit = mine.stream().mapToInt(h -> h.unit).max().orElse(0) + 1;
-                    Held h = new Held(new Claim(a.claimId(), dropId, a.customerId(), status, a.idempotencyKey(), a.at(), a.decidedBy()),
+                    Held h = new Held(new Claim(a.claimId(), dropId, a.customerId(), a.heldUntil() == null ? status : ClaimStatus.HELD,
+                            a.idempotencyKey(), a.at(), a.decidedBy(), a.heldUntil() == null ? null : Instant.ofEpochMilli(a.heldUntil().toEpochMilli())),
                             unit, a.tier());
                     mine.add(h);
                     created.add(h);
@@ -246,7 +248,7 @@ final class SqlClaimStore implements ClaimStore {
             }
             if (!created.isEmpty()) {
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO claims (claim_id, drop_id, customer_id, tier, idem_key, unit_no, status, "
-                        + "created_at, decided_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "created_at, decided_by, held_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (Held h : created) {
                         p.setString(1, h.claim.claimId());
                         p.setString(2, dropId);
@@ -257,6 +259,7 @@ final class SqlClaimStore implements ClaimStore {
                         p.setString(7, h.claim.status().name());
                         p.setLong(8, h.claim.createdAt().toEpochMilli());
                         p.setString(9, h.claim.decidedBy().length() > 2000 ? h.claim.decidedBy().substring(0, 2000) : h.claim.decidedBy());
+                        p.setObject(10, h.claim.heldUntil() == null ? null : h.claim.heldUntil().toEpochMilli(), java.sql.Types.BIGINT);
                         p.addBatch();
                     }
                     p.executeBatch();
@@ -300,9 +303,125 @@ final class SqlClaimStore implements ClaimStore {
     }
 
     private static Claim claim(ResultSet r) throws SQLException {
+        long heldUntil = r.getLong("held_until");
+        boolean held = !r.wasNull();
         return new Claim(r.getString("claim_id"), r.getString("drop_id"), r.getString("customer_id"),
                 ClaimStatus.valueOf(r.getString("status")), r.getString("idem_key"), Instant.ofEpochMilli(r.getLong("created_at")),
-                r.getString("decided_by"));
+                r.getString("decided_by"), held ? Instant.ofEpochMilli(heldUntil) : null);
+    }
+
+    @Override
+    public List<Claim> heldClaims(int max) {
+        return read(() -> {
+            List<Claim> claims = new ArrayList<>();
+            try (PreparedStatement p = tx.connection().prepareStatement("SELECT " + CLAIM_COLUMNS
+                    + " FROM claims WHERE status = 'HELD' ORDER BY created_at, claim_id")) {
+                p.setMaxRows(max);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        claims.add(claim(r));
+                    }
+                }
+            }
+            return claims;
+        });
+    }
+
+    @Override
+    public Optional<Claim> settleHeld(String dropId, String claimId, boolean keep, String why) {
+        return write(() -> {
+            Connection c = tx.connection();
+            String kind;
+            boolean drawn;
+            try (PreparedStatement p = c.prepareStatement("SELECT kind, drawn_at FROM drops WHERE id = ? FOR UPDATE")) {
+                p.setString(1, dropId);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.<Claim>empty();
+                    }
+                    kind = r.getString(1);
+                    r.getLong(2);
+                    drawn = !r.wasNull();
+                }
+            }
+            Claim claim = claimById(c, dropId, claimId);
+            if (claim == null || claim.status() != ClaimStatus.HELD) {
+                return Optional.ofNullable(claim);
+            }
+            boolean kept = keep && !drawn;
+            String decidedBy = drawn ? "released: the draw ran before the drop's rules could decide" : why;
+            ClaimStatus status = !kept ? ClaimStatus.RELEASED : DropKind.valueOf(kind) == DropKind.DRAW ? ClaimStatus.ENTERED : ClaimStatus.CLAIMED;
+            try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ?, decided_by = ?, held_until = ? WHERE claim_id = ?")) {
+                p.setString(1, status.name());
+                p.setString(2, decidedBy.length() > 2000 ? decidedBy.substring(0, 2000) : decidedBy);
+                p.setObject(3, kept ? null : claim.heldUntil().toEpochMilli(), java.sql.Types.BIGINT);
+                p.setString(4, claimId);
+                p.executeUpdate();
+            }
+            if (!kept) {
+                giveBack(c, dropId, 1);
+            }
+            return Optional.of(claimById(c, dropId, claimId));
+        });
+    }
+
+    @Override
+    public int releaseExpiredHolds(Instant now) {
+        List<String> drops = read(() -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement p = tx.connection().prepareStatement(
+                    "SELECT DISTINCT drop_id FROM claims WHERE status = 'HELD' AND held_until <= ?")) {
+                p.setLong(1, now.toEpochMilli());
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+        int released = 0;
+        for (String dropId : drops) {
+            released += write(() -> {
+                Connection c = tx.connection();
+                try (PreparedStatement p = c.prepareStatement("SELECT id FROM drops WHERE id = ? FOR UPDATE")) {
+                    p.setString(1, dropId);
+                    p.executeQuery().close();
+                }
+                int n;
+                try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = 'RELEASED', decided_by = ? "
+                        + "WHERE drop_id = ? AND status = 'HELD' AND held_until <= ?")) {
+                    p.setString(1, "released: no rule decided before the hold's deadline");
+                    p.setString(2, dropId);
+                    p.setLong(3, now.toEpochMilli());
+                    n = p.executeUpdate();
+                }
+                giveBack(c, dropId, n);
+                return n;
+            });
+        }
+        return released;
+    }
+
+    /** Puts units of released claims back into a drop's stock (the drop's row is locked by the caller). */
+    private static void giveBack(Connection c, String dropId, int units) throws SQLException {
+        if (units > 0) {
+            try (PreparedStatement p = c.prepareStatement("UPDATE drops SET claimed = claimed - ? WHERE id = ?")) {
+                p.setInt(1, units);
+                p.setString(2, dropId);
+                p.executeUpdate();
+            }
+        }
+    }
+
+    private static Claim claimById(Connection c, String dropId, String claimId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT " + CLAIM_COLUMNS + " FROM claims WHERE drop_id = ? AND claim_id = ?")) {
+            p.setString(1, dropId);
+            p.setString(2, claimId);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? claim(r) : null;
+            }
+        }
     }
 
     @Override
@@ -365,7 +484,8 @@ final class SqlClaimStore implements ClaimStore {
             for (Tier t : Tier.values()) {
                 counts.put(t.wireName(), 0);
             }
-            try (PreparedStatement p = tx.connection().prepareStatement("SELECT tier, COUNT(*) FROM claims WHERE drop_id = ? GROUP BY tier")) {
+            try (PreparedStatement p = tx.connection().prepareStatement(
+                    "SELECT tier, COUNT(*) FROM claims WHERE drop_id = ? AND status <> 'RELEASED' GROUP BY tier")) {
                 p.setString(1, dropId);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
@@ -405,15 +525,22 @@ final class SqlClaimStore implements ClaimStore {
                     }
                 }
             }
+            int released;
+            try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = 'RELEASED', decided_by = ? WHERE drop_id = ? AND status = 'HELD'")) {
+                p.setString(1, "released: the draw ran before the drop's rules could decide");
+                p.setString(2, dropId);
+                released = p.executeUpdate();
+            }
+            giveBack(c, dropId, released);
             List<String> entrants = entrants(c, dropId);
             List<String> winners = new ArrayList<>(chooseWinners.apply(entrants));
-            try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ? WHERE drop_id = ?")) {
+            try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ? WHERE drop_id = ? AND status = 'ENTERED'")) {
                 p.setString(1, ClaimStatus.LOST.name());
                 p.setString(2, dropId);
                 p.executeUpdate();
             }
             if (!winners.isEmpty()) {
-                try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ? WHERE drop_id = ? AND customer_id = ?")) {
+                try (PreparedStatement p = c.prepareStatement("UPDATE claims SET status = ? WHERE drop_id = ? AND customer_id = ? AND status = 'LOST'")) {
                     for (String winner : winners) {
                         p.setString(1, ClaimStatus.WON.name());
                         p.setString(2, dropId);
@@ -468,7 +595,8 @@ final class SqlClaimStore implements ClaimStore {
 
     private static List<String> entrants(Connection c, String dropId) throws SQLException {
         List<String> ids = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT customer_id FROM claims WHERE drop_id = ? ORDER BY customer_id")) {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT DISTINCT customer_id FROM claims WHERE drop_id = ? AND status <> 'HELD' AND status <> 'RELEASED' ORDER BY customer_id")) {
             p.setString(1, dropId);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {

@@ -221,6 +221,21 @@ public final class TxClaimStore implements ClaimStore {
     }
 
     @Override
+    public List<Claim> heldClaims(int max) {
+        return store().heldClaims(max);
+    }
+
+    @Override
+    public Optional<Claim> settleHeld(String dropId, String claimId, boolean keep, String why) {
+        return store().settleHeld(dropId, claimId, keep, why);
+    }
+
+    @Override
+    public int releaseExpiredHolds(Instant now) {
+        return store().releaseExpiredHolds(now);
+    }
+
+    @Override
     public List<Claim> claimsOfDrop(String dropId) {
         return store().claimsOfDrop(dropId);
     }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dropwise.api.customer.Tier;
+import io.dropwise.api.drops.Claim;
 import io.dropwise.api.drops.ClaimStatus;
 import io.dropwise.api.drops.Drop;
 import io.dropwise.api.drops.DropKind;
@@ -170,6 +171,73 @@ class SqlClaimStoreTest {
         assertEquals(NOW, store.drop("d5").orElseThrow().drawnAt());
         assertEquals(first, store.drawRecord("d5").orElseThrow());
         assertEquals(Outcome.CLOSED, store.commit("d5", List.of(attempt("harry", "k"))).get(0).outcome(), "no entry after the draw");
+    }
+
+    private static ClaimAttempt held(String customer, String key, Instant until) {
+        return new ClaimAttempt(UUID.randomUUID().toString(), customer, Tier.VIP, key, NOW, "tier-window@test/1.0.0", until);
+    }
+
+    @Test
+    void aHeldClaimReservesItsUnitUntilItIsDecided() {
+        drop("h", DropKind.STOCK, 2, 1);
+        Instant until = NOW.plusSeconds(60);
+        List<ClaimWrite> w = store.commit("h", List.of(held("a", "k", until), held("b", "k", until), attempt("c", "k")));
+        assertEquals(ClaimStatus.HELD, w.get(0).claim().status());
+        assertEquals(until, w.get(0).claim().heldUntil());
+        assertEquals(Outcome.CREATED, w.get(1).outcome());
+        assertEquals(Outcome.SOLD_OUT, w.get(2).outcome(), "two held claims reserve both units");
+        assertEquals(2, store.claimedCounts().get("h"));
+        assertEquals(2, store.heldClaims(10).size());
+
+        Claim kept = store.settleHeld("h", w.get(0).claim().claimId(), true, "tier-window@test/1.0.0, region@test/1.0.0").orElseThrow();
+        assertEquals(ClaimStatus.CLAIMED, kept.status());
+        assertNull(kept.heldUntil());
+        Claim released = store.settleHeld("h", w.get(1).claim().claimId(), false, "released: refused by region").orElseThrow();
+        assertEquals(ClaimStatus.RELEASED, released.status());
+        assertEquals("released: refused by region", released.decidedBy());
+        assertEquals(1, store.claimedCounts().get("h"), "the released unit went back");
+        assertEquals(ClaimStatus.CLAIMED, store.settleHeld("h", kept.claimId(), false, "late").orElseThrow().status(),
+                "a claim no longer held is left as it is");
+        assertTrue(store.heldClaims(10).isEmpty());
+        assertEquals(Map.of("employee", 0, "vip", 1, "standard", 0), store.perTier("h"), "released claims are not counted");
+
+        // the released customer: the same key replays the released claim; a new key may claim the unit that came back
+        List<ClaimWrite> again = store.commit("h", List.of(attempt("b", "k"), attempt("b", "k2"), attempt("c", "k")));
+        assertEquals(Outcome.REPLAYED, again.get(0).outcome());
+        assertEquals(ClaimStatus.RELEASED, again.get(0).claim().status());
+        assertEquals(Outcome.CREATED, again.get(1).outcome(), "a released claim does not count against the per-customer limit");
+        assertEquals(2, store.claimedCounts().get("h"));
+        assertEquals(Outcome.SOLD_OUT, again.get(2).outcome());
+    }
+
+    @Test
+    void heldClaimsPastTheirDeadlineAreReleased() {
+        drop("x", DropKind.STOCK, 5, 1);
+        store.commit("x", List.of(held("a", "k", NOW.plusSeconds(1)), held("b", "k", NOW.plusSeconds(100)), attempt("c", "k")));
+        assertEquals(3, store.claimedCounts().get("x"));
+        assertEquals(0, store.releaseExpiredHolds(NOW));
+        assertEquals(1, store.releaseExpiredHolds(NOW.plusSeconds(1)));
+        assertEquals(2, store.claimedCounts().get("x"));
+        Claim a = store.claimByKey("x", "a", "k").orElseThrow();
+        assertEquals(ClaimStatus.RELEASED, a.status());
+        assertTrue(a.decidedBy().contains("deadline"), a.decidedBy());
+        assertEquals(ClaimStatus.HELD, store.claimByKey("x", "b", "k").orElseThrow().status());
+        assertEquals(0, store.releaseExpiredHolds(NOW.plusSeconds(1)), "released once");
+    }
+
+    @Test
+    void aDrawReleasesHeldEntriesAndDrawsAmongTheOthers() {
+        drop("dr", DropKind.DRAW, null, 1);
+        store.commit("dr", List.of(attempt("a", "k"), attempt("b", "k"), held("c", "k", NOW.plusSeconds(60))));
+        ClaimStore.DrawRecord record = store.draw("dr", entrants -> {
+            assertEquals(List.of("a", "b"), entrants, "a held entry is not an entrant");
+            return List.of("a");
+        }, NOW.plusSeconds(5));
+        assertEquals(List.of("a"), record.winners());
+        assertEquals(ClaimStatus.RELEASED, store.claimByKey("dr", "c", "k").orElseThrow().status());
+        assertEquals(ClaimStatus.LOST, store.claimByKey("dr", "b", "k").orElseThrow().status());
+        assertEquals(ClaimStatus.RELEASED, store.settleHeld("dr", store.claimByKey("dr", "c", "k").orElseThrow().claimId(), true, "late")
+                .orElseThrow().status());
     }
 
     @Test
