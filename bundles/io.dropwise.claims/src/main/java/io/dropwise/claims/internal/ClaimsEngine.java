@@ -35,6 +35,7 @@ import io.dropwise.api.customer.Customer;
 import io.dropwise.api.customer.Tier;
 import io.dropwise.api.drops.Claim;
 import io.dropwise.api.drops.ClaimResult;
+import io.dropwise.api.drops.ClaimStatus;
 import io.dropwise.api.drops.DropActivity;
 import io.dropwise.api.drops.ClaimResult.Reason;
 import io.dropwise.api.drops.DrawResult;
@@ -70,6 +71,10 @@ public final class ClaimsEngine implements Drops, InFlight {
     static final int MAX_QUEUED = 50_000;
     static final long ANSWER_TIMEOUT_SECONDS = 10;
     static final long COUNTS_TTL_MILLIS = 1_000;
+    /** How long a held claim keeps its unit when no rule decides it (setting {@code dropwise.rules.hold.seconds}). */
+    static final Duration DEFAULT_HOLD = Duration.ofMinutes(2);
+    /** Customers of held claims remembered for the decision, at most (past it, held claims wait for their deadline). */
+    static final int MAX_HELD_REMEMBERED = 100_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClaimsEngine.class);
     private static final HexFormat HEX = HexFormat.of();
@@ -103,6 +108,14 @@ public final class ClaimsEngine implements Drops, InFlight {
     /** Outcome counters per drop. */
     private final Map<String, Outcomes> outcomes = new ConcurrentHashMap<>();
     private final Instant startedAt;
+    private final Duration holdFor;
+    /** Decides held claims once their rules answer again, and releases them at their deadline. */
+    private final java.util.concurrent.ScheduledExecutorService holds;
+    /** The customer of each claim this engine held: the rules need them to decide it later. */
+    private final Map<String, HeldBy> heldCustomers = new ConcurrentHashMap<>();
+
+    private record HeldBy(Customer customer, long atMillis) {
+    }
 
     /** Present only while fault injection is enabled: a game day may make rule plugins slow or failing. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -110,7 +123,8 @@ public final class ClaimsEngine implements Drops, InFlight {
 
     @Activate
     public ClaimsEngine(@Reference ClaimStore store, org.osgi.framework.BundleContext context) {
-        this(store, Clock.systemUTC(), isolationSettings(context));
+        this(store, Clock.systemUTC(), isolationSettings(context),
+                Duration.ofSeconds(setting(context, "dropwise.rules.hold.seconds", DEFAULT_HOLD.toSeconds(), 1, 86_400)));
     }
 
     ClaimsEngine(ClaimStore store, Clock clock) {
@@ -118,13 +132,24 @@ public final class ClaimsEngine implements Drops, InFlight {
     }
 
     ClaimsEngine(ClaimStore store, Clock clock, RuleIsolation.Settings isolationSettings) {
+        this(store, clock, isolationSettings, DEFAULT_HOLD);
+    }
+
+    ClaimsEngine(ClaimStore store, Clock clock, RuleIsolation.Settings isolationSettings, Duration holdFor) {
         this.store = store;
+        this.holdFor = holdFor;
         this.clock = clock;
         this.isolation = new RuleIsolation(isolationSettings, clock);
         this.evaluator = new RuleEvaluator(rules, isolation, () -> faults);
         this.startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         this.batcher = new ClaimBatcher(store, MAX_BATCH, MAX_QUEUED);
         this.batcher.start();
+        this.holds = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dropwise-held-claims");
+            t.setDaemon(true);
+            return t;
+        });
+        this.holds.scheduleWithFixedDelay(this::settleHeldClaims, 1, 1, TimeUnit.SECONDS);
         LOG.info("Claims engine started");
     }
 
@@ -164,6 +189,8 @@ public final class ClaimsEngine implements Drops, InFlight {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        holds.shutdownNow();
+        holds.awaitTermination(5, TimeUnit.SECONDS);
         batcher.stop(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         isolation.close();
         LOG.info("Claims engine stopped");
@@ -291,7 +318,7 @@ public final class ClaimsEngine implements Drops, InFlight {
             if (a.replay()) {
                 return;
             }
-            outcome = 0;
+            outcome = a.claim().status() == ClaimStatus.HELD ? Outcomes.HELD : 0;
         } else {
             ClaimResult.Reason reason = ((ClaimResult.Refused) result).reason();
             if (reason == Reason.NOT_FOUND) {
@@ -302,10 +329,10 @@ public final class ClaimsEngine implements Drops, InFlight {
         outcomes.computeIfAbsent(dropId, k -> new Outcomes()).counts[tier.ordinal()][outcome].increment();
     }
 
-    /** One drop's outcome counters: [tier][0 = claimed, 1 + refusal reason]. */
+    /** One drop's outcome counters: [tier][0 = claimed, 1 + refusal reason, {@link #HELD}]. */
     private static final class Outcomes {
-        final java.util.concurrent.atomic.LongAdder[][] counts = new java.util.concurrent.atomic.LongAdder[Tier.values().length][
-                1 + Reason.values().length];
+        static final int HELD = 1 + Reason.values().length;
+        final java.util.concurrent.atomic.LongAdder[][] counts = new java.util.concurrent.atomic.LongAdder[Tier.values().length][HELD + 1];
 
         Outcomes() {
             for (java.util.concurrent.atomic.LongAdder[] row : counts) {
@@ -320,6 +347,9 @@ public final class ClaimsEngine implements Drops, InFlight {
             if (outcome == 0) {
                 return "claimed";
             }
+            if (outcome == HELD) {
+                return "held";
+            }
             return switch (Reason.values()[outcome - 1]) {
                 case NOT_FOUND -> null;
                 case NOT_OPEN_FOR_TIER -> "early";
@@ -328,6 +358,7 @@ public final class ClaimsEngine implements Drops, InFlight {
                 case SOLD_OUT -> "sold-out";
                 case CLOSED -> "closed";
                 case UNAVAILABLE -> "failed";
+                case HOLD_RELEASED -> "hold-released";
             };
         }
     }
@@ -391,7 +422,10 @@ public final class ClaimsEngine implements Drops, InFlight {
             return replayOr(drop, customer, idempotencyKey, soldOutRefusal());
         }
         ClaimAttempt attempt = new ClaimAttempt(UUID.randomUUID().toString(), customer.id(), customer.tier(), idempotencyKey, now,
-                verdict.decidedBy());
+                verdict.decidedBy(), verdict.held() ? now.plus(holdFor) : null);
+        if (verdict.held() && heldCustomers.size() < MAX_HELD_REMEMBERED) {
+            heldCustomers.put(attempt.claimId(), new HeldBy(customer, clock.millis()));
+        }
         ClaimWrite write;
         try {
             write = batcher.submit(dropId, attempt).get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -403,9 +437,12 @@ public final class ClaimsEngine implements Drops, InFlight {
             Thread.currentThread().interrupt();
             return unavailable(e);
         }
+        if (verdict.held() && write.outcome() != ClaimWrite.Outcome.CREATED) {
+            heldCustomers.remove(attempt.claimId());
+        }
         return switch (write.outcome()) {
             case CREATED -> new ClaimResult.Accepted(write.claim(), false);
-            case REPLAYED -> new ClaimResult.Accepted(write.claim(), true);
+            case REPLAYED -> accepted(write.claim());
             case LIMIT_REACHED -> new ClaimResult.Refused(Reason.ALREADY_CLAIMED, drop.spec().perCustomerLimit() == 1
                     ? "You already claimed this drop." : "You already hold " + drop.spec().perCustomerLimit() + " of this drop.", null);
             case SOLD_OUT -> {
@@ -426,10 +463,75 @@ public final class ClaimsEngine implements Drops, InFlight {
     /** A retry of a claim that was accepted gets its first answer, even once the drop is sold out or closed. */
     private ClaimResult replayOr(Drop drop, Customer customer, String key, ClaimResult.Refused refusal) {
         try {
-            return store.claimByKey(drop.id(), customer.id(), key)
-                    .<ClaimResult>map(c -> new ClaimResult.Accepted(c, true)).orElse(refusal);
+            return store.claimByKey(drop.id(), customer.id(), key).map(ClaimsEngine::accepted).orElse(refusal);
         } catch (StoreUnavailableException e) {
             return unavailable(e);
+        }
+    }
+
+    /** The answer to a retry: the claim made with the key, unless it was held and then released. */
+    private static ClaimResult accepted(Claim earlier) {
+        if (earlier.status() == ClaimStatus.RELEASED) {
+            return new ClaimResult.Refused(Reason.HOLD_RELEASED, "Your claim was held while the drop could not check eligibility, then "
+                    + "released (" + earlier.decidedBy().replaceFirst("^released: ", "") + "). To claim again, send a new Idempotency-Key.",
+                    null);
+        }
+        return new ClaimResult.Accepted(earlier, true);
+    }
+
+    /**
+     * Every second: releases held claims past their deadline (any instance may), then decides the held
+     * claims this engine made once their drop's rules answer again (one try per drop per round while
+     * they still fail, so a plugin that stays down costs one budget a round, not one per held claim).
+     */
+    void settleHeldClaims() {
+        try {
+            int released = store.releaseExpiredHolds(clock.instant());
+            if (released > 0) {
+                LOG.info("{} held claim(s) released at their deadline; their units are back in stock", released);
+            }
+            List<Claim> held = store.heldClaims(500);
+            Set<String> stillFailing = new java.util.HashSet<>();
+            for (Claim c : held) {
+                HeldBy by = heldCustomers.get(c.claimId());
+                Customer customer = by == null ? null : by.customer();
+                Drop drop = customer == null || stillFailing.contains(c.dropId()) ? null : find(c.dropId()).orElse(null);
+                if (drop == null) {
+                    continue; // held by another instance or before a restart: its deadline releases it
+                }
+                RuleEvaluator.Verdict verdict = evaluator.decide(drop, customer, c.createdAt(),
+                        () -> store.claimsOf(customer.id()).stream().filter(other -> !other.claimId().equals(c.claimId())).toList());
+                if (verdict.held()) {
+                    stillFailing.add(c.dropId());
+                    continue;
+                }
+                Optional<Claim> settled = store.settleHeld(c.dropId(), c.claimId(), verdict.allowed(), verdict.allowed() ? verdict.decidedBy()
+                        : "released: " + verdict.refusal().detail());
+                heldCustomers.remove(c.claimId());
+                if (settled.isPresent() && settled.get().status() == ClaimStatus.RELEASED) {
+                    released++;
+                }
+                LOG.info("Held claim {} on drop {} decided: {}", c.claimId(), c.dropId(), settled.map(s -> s.status().wireName()).orElse("gone"));
+            }
+            if (released > 0) {
+                counts = new Counts(Map.of(), 0); // units came back
+            }
+            if (!soldOut.isEmpty()) { // units released here or by another instance: such a drop is not sold out any more
+                Map<String, Integer> claimed = claimedCounts();
+                soldOut.removeIf(id -> {
+                    Drop d = drops.get(id);
+                    return d != null && d.spec().stock() != null && claimed.getOrDefault(id, 0) < d.spec().stock();
+                });
+            }
+            if (held.size() < 500) { // every held claim was seen: forget those decided elsewhere (another instance, the deadline)
+                Set<String> stillHeld = held.stream().map(Claim::claimId).collect(java.util.stream.Collectors.toSet());
+                long before = clock.millis() - 10_000; // not those being written right now
+                heldCustomers.entrySet().removeIf(e -> e.getValue().atMillis() < before && !stillHeld.contains(e.getKey()));
+            }
+        } catch (StoreUnavailableException e) {
+            LOG.debug("Held claims not settled this round: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("Held claims not settled this round", e);
         }
     }
 

@@ -49,9 +49,18 @@ final class RuleEvaluator {
     }
 
     /** The outcome: go ahead (with who decided), or the refusal to answer. */
-    record Verdict(ClaimResult.Refused refusal, String decidedBy) {
+    record Verdict(ClaimResult.Refused refusal, String decidedBy, String heldBy) {
+        Verdict(ClaimResult.Refused refusal, String decidedBy) {
+            this(refusal, decidedBy, null);
+        }
+
         boolean allowed() {
             return refusal == null;
+        }
+
+        /** @return whether a rule could not decide and the drop's policy is {@code hold}: the claim is held */
+        boolean held() {
+            return heldBy != null;
         }
     }
 
@@ -201,7 +210,10 @@ final class RuleEvaluator {
                 decidedBy.add(ref.type() + " (skipped)");
                 continue;
             }
-            // DENY, and HOLD until held claims exist (the containment issue): nothing is taken
+            if (policy == RuleFailurePolicy.HOLD) {
+                decidedBy.add(ref.type() + " (held)");
+                return new Verdict(null, String.join(", ", decidedBy), ref.type());
+            }
             return new Verdict(new ClaimResult.Refused(Reason.UNAVAILABLE,
                     "This drop cannot check eligibility right now; retry shortly.", null, Map.of("rule", ref.type())), null);
         }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import io.dropwise.api.customer.Customer;
 import io.dropwise.api.customer.Tier;
+import io.dropwise.api.drops.Claim;
 import io.dropwise.api.drops.ClaimResult;
 import io.dropwise.api.drops.ClaimResult.Reason;
 import io.dropwise.api.drops.ClaimStatus;
@@ -330,5 +331,71 @@ class ClaimsEngineTest {
         assertEquals(3, customers.stream().filter(c -> store.claimsOf(c).get(0).status() == ClaimStatus.WON).count());
         assertEquals(Reason.CLOSED, ((ClaimResult.Refused) engine.claim(customer("late", Tier.STANDARD), drop.id(), "k")).reason());
         assertThrows(IllegalStateException.class, () -> engine.draw(stockDrop(1).id()));
+    }
+
+    @Test
+    void underTheHoldPolicyAClaimIsHeldWithItsUnitAndDecidedWhenTheRuleAnswersAgain() throws Exception {
+        AtomicReference<String> mode = new AtomicReference<>("throw");
+        io.dropwise.api.rules.RuleType flaky = ruleType("flaky", List.of(), context -> switch (mode.get()) {
+            case "throw" -> throw new IllegalStateException("plugin down");
+            case "deny" -> io.dropwise.api.rules.Decision.deny("Not for you.", "flaky said no");
+            default -> io.dropwise.api.rules.Decision.allow();
+        });
+        engine.addRuleType(new RuleRegistry.Provided(flaky, "com.example.rules", "1.0.0", 20, 0, 9));
+        Drop drop = engine.create(new DropSpec("Hold", "A coffee", DropKind.STOCK, 2, null, T0, Map.of(), null, 1,
+                List.of(new DropSpec.RuleRef("flaky", Map.of())), RuleFailurePolicy.HOLD));
+        now.set(T0.plus(Duration.ofHours(1)));
+
+        ClaimResult.Accepted a = (ClaimResult.Accepted) engine.claim(customer("a", Tier.STANDARD), drop.id(), "k");
+        assertEquals(ClaimStatus.HELD, a.claim().status());
+        assertEquals(now.get().plus(ClaimsEngine.DEFAULT_HOLD), a.claim().heldUntil());
+        assertTrue(a.claim().decidedBy().contains("flaky (held)"), a.claim().decidedBy());
+        assertEquals(ClaimStatus.HELD, ((ClaimResult.Accepted) engine.claim(customer("b", Tier.STANDARD), drop.id(), "k")).claim().status());
+        assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer("c", Tier.STANDARD), drop.id(), "k")).reason(),
+                "held claims reserve their units");
+        ClaimResult.Accepted retry = (ClaimResult.Accepted) engine.claim(customer("a", Tier.STANDARD), drop.id(), "k");
+        assertTrue(retry.replay());
+        assertEquals(ClaimStatus.HELD, retry.claim().status(), "a retry while held answers held");
+
+        mode.set("allow"); // the plugin recovers: a is kept...
+        engine.settleHeldClaims();
+        assertEquals(ClaimStatus.CLAIMED, store.claimByKey(drop.id(), "a", "k").orElseThrow().status());
+        assertTrue(store.claimByKey(drop.id(), "a", "k").orElseThrow().decidedBy().contains("flaky@com.example.rules/1.0.0"));
+        assertEquals(ClaimStatus.CLAIMED, store.claimByKey(drop.id(), "b", "k").orElseThrow().status());
+        assertTrue(store.heldClaims(10).isEmpty());
+    }
+
+    @Test
+    void aHeldClaimIsReleasedWhenTheRuleSaysNoOrItsDeadlinePasses() throws Exception {
+        AtomicReference<String> mode = new AtomicReference<>("throw");
+        io.dropwise.api.rules.RuleType flaky = ruleType("flaky", List.of(), context -> switch (mode.get()) {
+            case "throw" -> throw new IllegalStateException("plugin down");
+            case "deny" -> io.dropwise.api.rules.Decision.deny("Not for you.", "flaky said no");
+            default -> io.dropwise.api.rules.Decision.allow();
+        });
+        engine.addRuleType(new RuleRegistry.Provided(flaky, "com.example.rules", "1.0.0", 20, 0, 9));
+        Drop drop = engine.create(new DropSpec("Hold", "A coffee", DropKind.STOCK, 1, null, T0, Map.of(), null, 1,
+                List.of(new DropSpec.RuleRef("flaky", Map.of())), RuleFailurePolicy.HOLD));
+        now.set(T0.plus(Duration.ofHours(1)));
+
+        assertEquals(ClaimStatus.HELD, ((ClaimResult.Accepted) engine.claim(customer("a", Tier.STANDARD), drop.id(), "k")).claim().status());
+        mode.set("deny");
+        engine.settleHeldClaims();
+        Claim released = store.claimByKey(drop.id(), "a", "k").orElseThrow();
+        assertEquals(ClaimStatus.RELEASED, released.status());
+        assertTrue(released.decidedBy().contains("Not for you"), released.decidedBy());
+        ClaimResult.Refused replay = (ClaimResult.Refused) engine.claim(customer("a", Tier.STANDARD), drop.id(), "k");
+        assertEquals(Reason.HOLD_RELEASED, replay.reason());
+        assertTrue(replay.detail().contains("new Idempotency-Key"), replay.detail());
+
+        mode.set("throw"); // the unit came back: b gets it, held; nobody decides, and its deadline passes
+        ClaimResult.Accepted b = (ClaimResult.Accepted) engine.claim(customer("b", Tier.STANDARD), drop.id(), "k");
+        assertEquals(ClaimStatus.HELD, b.claim().status(), "the released unit is claimable again");
+        now.set(b.claim().heldUntil());
+        engine.settleHeldClaims();
+        assertEquals(ClaimStatus.RELEASED, store.claimByKey(drop.id(), "b", "k").orElseThrow().status());
+        mode.set("allow");
+        assertEquals(ClaimStatus.CLAIMED, ((ClaimResult.Accepted) engine.claim(customer("c", Tier.STANDARD), drop.id(), "k")).claim().status(),
+                "the unit is back in stock once more");
     }
 }

@@ -89,7 +89,8 @@ final class MemoryClaimStore implements ClaimStore {
         for (ClaimAttempt a : attempts) {
             List<Claim> mine = claims.stream().filter(c -> c.dropId().equals(dropId) && c.customerId().equals(a.customerId())).toList();
             Optional<Claim> same = mine.stream().filter(c -> c.idempotencyKey().equals(a.idempotencyKey())).findFirst();
-            long taken = claims.stream().filter(c -> c.dropId().equals(dropId)).count();
+            mine = mine.stream().filter(c -> c.status() != ClaimStatus.RELEASED).toList();
+            long taken = claims.stream().filter(c -> c.dropId().equals(dropId) && c.status() != ClaimStatus.RELEASED).count();
             if (same.isPresent()) {
                 out.add(new ClaimWrite(Outcome.REPLAYED, same.get()));
             } else if (drop.drawnAt() != null) {
@@ -99,9 +100,9 @@ final class MemoryClaimStore implements ClaimStore {
             } else if (drop.spec().kind() == DropKind.STOCK && taken >= drop.spec().stock()) {
                 out.add(new ClaimWrite(Outcome.SOLD_OUT, null));
             } else {
-                Claim c = new Claim(a.claimId(), dropId, a.customerId(),
-                        drop.spec().kind() == DropKind.DRAW ? ClaimStatus.ENTERED : ClaimStatus.CLAIMED, a.idempotencyKey(), a.at(),
-                        a.decidedBy());
+                Claim c = new Claim(a.claimId(), dropId, a.customerId(), a.heldUntil() != null ? ClaimStatus.HELD
+                        : drop.spec().kind() == DropKind.DRAW ? ClaimStatus.ENTERED : ClaimStatus.CLAIMED, a.idempotencyKey(), a.at(),
+                        a.decidedBy(), a.heldUntil());
                 claims.add(c);
                 tiers.put(c.claimId(), a.tier().wireName());
                 out.add(new ClaimWrite(Outcome.CREATED, c));
@@ -127,8 +128,48 @@ final class MemoryClaimStore implements ClaimStore {
     public synchronized Map<String, Integer> claimedCounts() {
         check();
         Map<String, Integer> counts = new HashMap<>();
-        claims.forEach(c -> counts.merge(c.dropId(), 1, Integer::sum));
+        claims.stream().filter(c -> c.status() != ClaimStatus.RELEASED).forEach(c -> counts.merge(c.dropId(), 1, Integer::sum));
         return counts;
+    }
+
+    @Override
+    public synchronized List<Claim> heldClaims(int max) {
+        check();
+        return claims.stream().filter(c -> c.status() == ClaimStatus.HELD).limit(max).toList();
+    }
+
+    @Override
+    public synchronized Optional<Claim> settleHeld(String dropId, String claimId, boolean keep, String why) {
+        check();
+        for (int i = 0; i < claims.size(); i++) {
+            Claim c = claims.get(i);
+            if (c.claimId().equals(claimId)) {
+                if (c.status() != ClaimStatus.HELD) {
+                    return Optional.of(c);
+                }
+                ClaimStatus kept = drops.get(dropId).spec().kind() == DropKind.DRAW ? ClaimStatus.ENTERED : ClaimStatus.CLAIMED;
+                Claim settled = new Claim(c.claimId(), c.dropId(), c.customerId(), keep ? kept : ClaimStatus.RELEASED, c.idempotencyKey(),
+                        c.createdAt(), why, keep ? null : c.heldUntil());
+                claims.set(i, settled);
+                return Optional.of(settled);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized int releaseExpiredHolds(Instant now) {
+        check();
+        int n = 0;
+        for (int i = 0; i < claims.size(); i++) {
+            Claim c = claims.get(i);
+            if (c.status() == ClaimStatus.HELD && !c.heldUntil().isAfter(now)) {
+                claims.set(i, new Claim(c.claimId(), c.dropId(), c.customerId(), ClaimStatus.RELEASED, c.idempotencyKey(), c.createdAt(),
+                        "released: no rule decided before the hold's deadline", c.heldUntil()));
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
