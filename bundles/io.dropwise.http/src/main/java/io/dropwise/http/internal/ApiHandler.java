@@ -206,7 +206,8 @@ public final class ApiHandler extends DrainingHandler {
                 x.response.setHeader("Idempotent-Replayed", "true");
             }
             x.response.setHeader("Location", x.request.getContextPath() + "/api/v1/me/claims");
-            x.write(201, Views.claim(a.claim()));
+            // held: accepted, not yet decided (the drop's rule could not check eligibility); the customer looks at /me/claims later
+            x.write(a.claim().status() == io.dropwise.api.drops.ClaimStatus.HELD ? 202 : 201, Views.claim(a.claim()));
             return;
         }
         ClaimResult.Refused r = (ClaimResult.Refused) result;
@@ -221,6 +222,7 @@ public final class ApiHandler extends DrainingHandler {
             case ALREADY_CLAIMED -> x.problem(r.reason().problemType(), "Already claimed", 409, r.detail());
             case SOLD_OUT -> x.problem(r.reason().problemType(), "Sold out", 409, r.detail());
             case CLOSED -> x.problem(r.reason().problemType(), "Closed", 409, r.detail());
+            case HOLD_RELEASED -> x.problem(r.reason().problemType(), "Held claim released", 409, r.detail());
             case UNAVAILABLE -> {
                 x.response.setHeader("Retry-After", "5");
                 x.problem("unavailable", "Service unavailable", 503, r.detail(), details);

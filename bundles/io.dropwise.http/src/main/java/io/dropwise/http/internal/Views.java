@@ -85,6 +85,9 @@ final class Views {
         m.put("dropId", c.dropId());
         m.put("status", c.status().wireName());
         m.put("createdAt", c.createdAt().toString());
+        if (c.heldUntil() != null) {
+            m.put("heldUntil", c.heldUntil().toString());
+        }
         return m;
     }
 
