@@ -9,11 +9,19 @@ import java.util.concurrent.Callable;
 final class JdbcTransactions implements Transactions, AutoCloseable {
 
     private final String url;
+    private final String user;
+    private final String password;
     private final ThreadLocal<Connection> connections = new ThreadLocal<>();
     private final java.util.List<Connection> all = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     JdbcTransactions(String url) {
+        this(url, "dropwise", "");
+    }
+
+    JdbcTransactions(String url, String user, String password) {
         this.url = url;
+        this.user = user;
+        this.password = password;
     }
 
     @Override
@@ -21,7 +29,7 @@ final class JdbcTransactions implements Transactions, AutoCloseable {
         Connection c = connections.get();
         if (c == null) {
             try {
-                c = DriverManager.getConnection(url, "dropwise", "");
+                c = DriverManager.getConnection(url, user, password);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
