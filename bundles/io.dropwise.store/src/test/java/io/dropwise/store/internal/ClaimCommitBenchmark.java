@@ -67,7 +67,7 @@ public class ClaimCommitBenchmark {
                 throw new IllegalStateException(ThrowawayPostgres.unavailableReason());
             }
             pg = ThrowawayPostgres.start();
-            tx = new JdbcTransactions(pg.createDatabase("bench"), pg.user(), pg.password());
+            tx = new JdbcTransactions(pg.createDatabase("bench") + System.getProperty("bench.pg.params", ""), pg.user(), pg.password());
         } else {
             dir = Files.createTempDirectory("dropwise-bench");
             tx = new JdbcTransactions("jdbc:h2:file:" + dir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE");
