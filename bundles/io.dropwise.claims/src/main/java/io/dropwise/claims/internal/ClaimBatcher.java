@@ -39,6 +39,10 @@ final class ClaimBatcher {
     private volatile boolean storeDown;
     /** A batch is being written now. */
     private volatile boolean writing;
+    /** Time per store transaction (one drop's share of a batch), successful or not. */
+    final io.dropwise.api.metrics.LatencyHistogram writeLatency = new io.dropwise.api.metrics.LatencyHistogram();
+    final java.util.concurrent.atomic.LongAdder written = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder failedWrites = new java.util.concurrent.atomic.LongAdder();
 
     ClaimBatcher(ClaimStore store, int maxBatch, int maxQueued) {
         this.store = store;
@@ -126,8 +130,11 @@ final class ClaimBatcher {
         }
         for (Map.Entry<String, List<Pending>> e : byDrop.entrySet()) {
             List<Pending> pending = e.getValue();
+            long started = System.nanoTime();
             try {
                 List<ClaimWrite> writes = store.commit(e.getKey(), pending.stream().map(Pending::attempt).toList());
+                writeLatency.record(System.nanoTime() - started);
+                written.add(pending.size());
                 if (storeDown) {
                     storeDown = false;
                     LOG.info("The store answers again: claims are written normally");
@@ -136,6 +143,8 @@ final class ClaimBatcher {
                     pending.get(i).result().complete(writes.get(i));
                 }
             } catch (RuntimeException failure) {
+                writeLatency.record(System.nanoTime() - started);
+                failedWrites.add(pending.size());
                 StoreUnavailableException unavailable = failure instanceof StoreUnavailableException s ? s
                         : new StoreUnavailableException(failure.getMessage(), failure);
                 if (failure instanceof StoreUnavailableException && !storeDown) {

@@ -51,6 +51,8 @@ import io.dropwise.api.drops.RuleTypeStatus;
 import io.dropwise.api.lifecycle.Candidates;
 import io.dropwise.api.lifecycle.InFlight;
 import io.dropwise.api.rules.RuleType;
+import io.dropwise.api.metrics.Metrics;
+import io.dropwise.api.metrics.MetricsSource;
 import io.dropwise.api.store.ClaimAttempt;
 import io.dropwise.api.store.ClaimStore;
 import io.dropwise.api.store.ClaimWrite;
@@ -64,8 +66,8 @@ import io.dropwise.api.store.StoreUnavailableException;
  * <p>What it keeps in memory is a cache that the store can always rebuild: drop definitions,
  * drops seen sold out, and claimed counts (refreshed at most every second).
  */
-@Component(service = {Drops.class, InFlight.class}, immediate = true)
-public final class ClaimsEngine implements Drops, InFlight {
+@Component(service = {Drops.class, InFlight.class, MetricsSource.class}, immediate = true)
+public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
 
     static final int MAX_BATCH = 512;
     static final int MAX_QUEUED = 50_000;
@@ -113,6 +115,7 @@ public final class ClaimsEngine implements Drops, InFlight {
     private final java.util.concurrent.ScheduledExecutorService holds;
     /** The customer of each claim this engine held: the rules need them to decide it later. */
     private final Map<String, HeldBy> heldCustomers = new ConcurrentHashMap<>();
+    private final io.dropwise.api.metrics.LatencyHistogram claimLatency = new io.dropwise.api.metrics.LatencyHistogram();
 
     private record HeldBy(Customer customer, long atMillis) {
     }
@@ -302,13 +305,56 @@ public final class ClaimsEngine implements Drops, InFlight {
     @Override
     public ClaimResult claim(Customer customer, String dropId, String idempotencyKey) {
         claiming.incrementAndGet();
+        long started = System.nanoTime();
         try {
             ClaimResult result = decideAndWrite(customer, dropId, idempotencyKey);
             count(dropId, customer.tier(), result);
             return result;
         } finally {
+            claimLatency.record(System.nanoTime() - started);
             claiming.decrementAndGet();
         }
+    }
+
+    @Override
+    public void collect(Metrics metrics) {
+        for (Map.Entry<String, Outcomes> e : outcomes.entrySet()) {
+            for (Tier t : Tier.values()) {
+                java.util.concurrent.atomic.LongAdder[] row = e.getValue().counts[t.ordinal()];
+                for (int o = 0; o < row.length; o++) {
+                    String name = Outcomes.name(o);
+                    long n = row[o].sum();
+                    if (name != null && n > 0) {
+                        Map<String, String> labels = new LinkedHashMap<>();
+                        labels.put("drop", e.getKey());
+                        labels.put("tier", t.wireName());
+                        labels.put("outcome", name);
+                        metrics.counter("dropwise_claims_total", "Claim requests decided by this engine since it started, by drop, tier "
+                                + "and outcome (retries answered with an earlier claim are not counted)", labels, n);
+                    }
+                }
+            }
+        }
+        claimLatency.writeTo(metrics, "dropwise_claim_engine_seconds", "Time the claims engine took to answer a claim, durable write included",
+                Map.of());
+        metrics.gauge("dropwise_claims_in_flight", "Claims being decided by the engine now", Map.of(), claiming.get());
+        metrics.gauge("dropwise_claims_waiting_to_write", "Claims waiting for the next group-commit batch", Map.of(), batcher.waiting());
+        batcher.writeLatency.writeTo(metrics, "dropwise_store_write_seconds", "Time of one store transaction of a group-commit batch "
+                + "(one drop's claims, made durable)", Map.of());
+        metrics.counter("dropwise_store_written_claims_total", "Claims sent to the store and written (new, replayed or refused by it)",
+                Map.of(), batcher.written.sum());
+        metrics.counter("dropwise_store_failed_claims_total", "Claims whose store write failed (answered 503)", Map.of(),
+                batcher.failedWrites.sum());
+        isolation.writeLatencies(metrics);
+        for (io.dropwise.api.drops.RulePluginStatus p : isolation.status()) {
+            Map<String, String> labels = Map.of("plugin", p.plugin());
+            metrics.counter("dropwise_rule_failures_total", "Failed calls into a rule plugin version (thrown, too slow, rejected, circuit open)",
+                    labels, p.failures());
+            metrics.gauge("dropwise_rule_circuit_open", "1 while a rule plugin version's circuit is open (its drops follow their policy)",
+                    labels, p.circuit().equals("closed") ? 0 : 1);
+        }
+        metrics.gauge("dropwise_held_claims_remembered", "Held claims this engine will decide when their rule answers", Map.of(),
+                heldCustomers.size());
     }
 
     /** Counts the outcome of a claim request for the live view (replays are not new outcomes); no allocation per claim. */

@@ -114,6 +114,14 @@ final class RuleIsolation implements AutoCloseable {
         return out;
     }
 
+    /** Writes each plugin version's call latency (what callers waited, budget included) as one histogram series. */
+    void writeLatencies(io.dropwise.api.metrics.Metrics metrics) {
+        for (Plugin p : plugins.values()) {
+            p.latency.writeTo(metrics, "dropwise_rule_call_seconds", "Time a claim waited for one call into a rule plugin version",
+                    Map.of("plugin", p.name));
+        }
+    }
+
     /** Stops a plugin version's threads (its rule types are gone). */
     void forget(String bundle, String version) {
         Plugin p = plugins.remove(bundle + "/" + version);
@@ -150,6 +158,8 @@ final class RuleIsolation implements AutoCloseable {
         volatile Instant openUntil; // null: closed
         volatile String lastFailure;
         final AtomicInteger trial = new AtomicInteger(); // 1 while a half-open trial call runs
+        /** How long callers waited for this plugin's answers (or its failure). */
+        final io.dropwise.api.metrics.LatencyHistogram latency = new io.dropwise.api.metrics.LatencyHistogram();
 
         Plugin(String name) {
             this.name = name;
@@ -175,6 +185,7 @@ final class RuleIsolation implements AutoCloseable {
                 }
                 isTrial = true; // half-open: this call decides
             }
+            long started = System.nanoTime();
             try {
                 T answer = run(call);
                 succeeded();
@@ -183,6 +194,7 @@ final class RuleIsolation implements AutoCloseable {
                 failed(e.getMessage());
                 throw e;
             } finally {
+                latency.record(System.nanoTime() - started);
                 if (isTrial) {
                     trial.set(0);
                 }
