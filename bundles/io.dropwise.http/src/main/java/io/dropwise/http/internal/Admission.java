@@ -91,6 +91,11 @@ final class Admission {
         return room.enter();
     }
 
+    /** @return the refusal for a claim arriving now when the waiting room is full, else {@code null} */
+    WaitingRoom.Refused refusedAtOnce() {
+        return room.refusedAtOnce();
+    }
+
     void leave() {
         room.leave();
     }

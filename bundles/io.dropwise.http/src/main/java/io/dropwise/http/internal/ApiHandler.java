@@ -188,6 +188,11 @@ public final class ApiHandler extends DrainingHandler {
                 return;
             }
         }
+        WaitingRoom.Refused full = admission.refusedAtOnce(); // before the token: refusing must cost little when overloaded
+        if (full != null) {
+            overloaded(x, full);
+            return;
+        }
         Customer c = customer(x);
         if (c == null) {
             return;
@@ -222,10 +227,7 @@ public final class ApiHandler extends DrainingHandler {
             return;
         }
         if (entry instanceof WaitingRoom.Refused r) {
-            x.response.setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
-            x.problem("overloaded", "Too busy", 429, (r.full() ? "The waiting room is full" : "No turn came in time")
-                    + ": the drop is taking as many claims as it can; you were number " + r.position() + " in line. Retry in "
-                    + r.retryAfterSeconds() + " s (with the same Idempotency-Key).", Map.of("position", r.position()));
+            overloaded(x, r);
             return;
         }
         if (!(entry instanceof WaitingRoom.Admitted admitted)) {
@@ -267,6 +269,13 @@ public final class ApiHandler extends DrainingHandler {
                 x.problem("unavailable", "Service unavailable", 503, r.detail(), details);
             }
         }
+    }
+
+    private static void overloaded(HttpExchange x, WaitingRoom.Refused r) throws IOException {
+        x.response.setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+        x.problem("overloaded", "Too busy", 429, (r.full() ? "The waiting room is full" : "No turn came in time")
+                + ": the drop is taking as many claims as it can; you were number " + r.position() + " in line. Retry in "
+                + r.retryAfterSeconds() + " s (with the same Idempotency-Key).", Map.of("position", r.position()));
     }
 
     private void draw(HttpExchange x, String dropId) throws IOException {

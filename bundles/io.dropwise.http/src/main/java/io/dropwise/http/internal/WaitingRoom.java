@@ -133,6 +133,20 @@ final class WaitingRoom {
         }
     }
 
+    /**
+     * @return the refusal a claim would get now because every slot is taken and the line is full,
+     *         or {@code null}: a cheap check before the costlier work of a claim (its token), so that
+     *         turning claims away costs the server as little as possible when it is overloaded
+     */
+    Refused refusedAtOnce() {
+        lock.lock();
+        try {
+            return !closed && free == 0 && line.size() >= size ? refused(true, line.size() + 1) : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Frees the slot taken by an admitted claim: the head of the line gets it, or it is free. */
     void leave() {
         long now = nanos.getAsLong();

@@ -100,6 +100,8 @@ class WaitingRoomTest {
         for (int i = 1; i <= 3; i++) {
             inLine.add(arrive(room, i));
         }
+        WaitingRoom.Refused peek = room.refusedAtOnce();
+        assertEquals(4, peek.position(), "the cheap check before the token says the same");
         long t0 = System.nanoTime();
         WaitingRoom.Entry fourth = room.enter();
         assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(500), "turned away at once");
@@ -108,6 +110,7 @@ class WaitingRoomTest {
         assertEquals(4, r.position());
         assertTrue(r.retryAfterSeconds() >= 1);
         room.leave();
+        assertEquals(null, room.refusedAtOnce(), "a place in line is free again");
         room.leave();
         room.leave();
         for (Future<WaitingRoom.Entry> f : inLine) {
