@@ -1,8 +1,6 @@
 package io.dropwise.runtime.e2e;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,13 +49,13 @@ import io.dropwise.testkit.ThrowawayPostgres;
 @Timeout(120)
 class OverloadGameDayIT {
 
-    static final int MAX_IN_FLIGHT = 16;
+    static final int MAX_IN_FLIGHT = 8;
     static final int MAX_WAIT_MS = 1_000;
     static final int STOCK = 1_000_000;
     static final int WARM_UP_SECONDS = 3;
     static final int PHASE_SECONDS = 8;
-    /** Threads of the open loop's asynchronous HTTP client. */
-    static final int OPEN_LOOP_THREADS = 4;
+    /** Client threads (each with its own connection, {@link RawHttp}) of the open loop: the claims in flight and waiting (8 + 64), and more for the quick refusals. */
+    static final int OPEN_LOOP_THREADS = 112;
     /**
      * The guard asserted on this shared 2-core machine (load generator, server and database on it);
      * the measured ratio is printed. See {@code docs/benchmarks.md}.
@@ -70,6 +67,7 @@ class OverloadGameDayIT {
     final KeepLogsOnFailure logs = new KeepLogsOnFailure();
 
     private final String secret = DropsClient.newTokenSecret();
+    private int port;
 
     /** One claim as the customer saw it; {@code status} -1 when no HTTP answer came. */
     record Attempt(String phase, int status, String problem, long retryAfter, int position, double millis, double waitedMillis, double lagMillis) {
@@ -111,6 +109,7 @@ class OverloadGameDayIT {
         AtomicInteger customers = new AtomicInteger();
         ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
 
+        port = server.port();
         closedLoop(api, drop, "warm-up", MAX_IN_FLIGHT, WARM_UP_SECONDS, customers, attempts);
         long peakNanos = closedLoop(api, drop, "peak", MAX_IN_FLIGHT, PHASE_SECONDS, customers, attempts);
         List<Attempt> peak = attempts.stream().filter(a -> a.phase().equals("peak")).toList();
@@ -205,8 +204,10 @@ class OverloadGameDayIT {
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         for (int t = 0; t < clients; t++) {
             pool.execute(() -> {
-                while (System.nanoTime() < end) {
-                    attempts.add(claim(api, drop, phase, "c-" + customers.incrementAndGet(), System.nanoTime()));
+                try (RawHttp http = new RawHttp(port, 30_000)) {
+                    while (System.nanoTime() < end) {
+                        attempts.add(claim(http, api, drop, phase, "c-" + customers.incrementAndGet(), System.nanoTime()));
+                    }
                 }
             });
         }
@@ -219,68 +220,56 @@ class OverloadGameDayIT {
     }
 
     /**
-     * @return how long it ran: claims sent at {@code rate} a second, whatever the answers; sent
-     *         asynchronously by a client of {@value #OPEN_LOOP_THREADS} threads (a few threads, not
-     *         one per request in flight: the load generator shares the 2 cores with the server)
+     * @return how long it ran: claims sent at {@code rate} a second, whatever the answers, each on a
+     *         thread of a pool of {@value #OPEN_LOOP_THREADS} (more than the server holds at once:
+     *         claims in flight and waiting), each with its own keep-alive connection
      */
     private long openLoop(DropsClient api, String drop, String phase, double rate, int seconds, AtomicInteger customers,
             ConcurrentLinkedQueue<Attempt> attempts) throws InterruptedException {
-        ExecutorService threads = Executors.newFixedThreadPool(OPEN_LOOP_THREADS);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).executor(threads).build();
+        ExecutorService pool = Executors.newFixedThreadPool(OPEN_LOOP_THREADS);
+        List<RawHttp> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ThreadLocal<RawHttp> connection = ThreadLocal.withInitial(() -> {
+            RawHttp c = new RawHttp(port, 30_000);
+            connections.add(c);
+            return c;
+        });
         long start = System.nanoTime();
         long total = (long) (rate * seconds);
-        Phaser pending = new Phaser(1);
-        try {
-            for (long n = 0; n < total; n++) {
-                long due = start + (long) (n * 1e9 / rate);
-                long early = due - System.nanoTime();
-                if (early > 0) {
-                    LockSupport.parkNanos(early);
-                }
-                HttpRequest request = api.request("/api/v1/drops/" + drop + "/claims")
-                        .header("Authorization", "Bearer " + api.token("c-" + customers.incrementAndGet(), "vip"))
-                        .header("Idempotency-Key", "k").POST(HttpRequest.BodyPublishers.noBody()).build();
-                long sent = System.nanoTime();
-                pending.register();
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, failure) -> {
-                    attempts.add(failure == null ? attempt(api, phase, r, sent, due) : new Attempt(phase, -1, failure.toString(), -1, 0,
-                            (System.nanoTime() - sent) / 1e6, 0, (sent - due) / 1e6));
-                    pending.arriveAndDeregister();
-                });
+        for (long n = 0; n < total; n++) {
+            long due = start + (long) (n * 1e9 / rate);
+            long early = due - System.nanoTime();
+            if (early > 0) {
+                LockSupport.parkNanos(early);
             }
-            pending.awaitAdvanceInterruptibly(pending.arrive(), 60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError(phase + ": answers still missing after 60 s");
-        } finally {
-            threads.shutdownNow();
+            pool.execute(() -> attempts.add(claim(connection.get(), api, drop, phase, "c-" + customers.incrementAndGet(), due)));
         }
-        return System.nanoTime() - start;
+        pool.shutdown();
+        if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+            throw new AssertionError(phase + ": the clients did not end");
+        }
+        long took = System.nanoTime() - start;
+        connections.forEach(RawHttp::close);
+        return took;
     }
 
-    private static Attempt attempt(DropsClient api, String phase, HttpResponse<String> r, long sent, long due) {
-        double millis = (System.nanoTime() - sent) / 1e6;
-        JsonNode body = r.statusCode() == 201 ? null : api.body(r);
-        return new Attempt(phase, r.statusCode(), body == null ? "" : api.problem(r),
-                r.headers().firstValue("Retry-After").map(Long::parseLong).orElse(-1L),
-                body == null ? 0 : body.path("position").asInt(0), millis, waited(r), (sent - due) / 1e6);
-    }
-
-    private static Attempt claim(DropsClient api, String drop, String phase, String customer, long due) {
+    private static Attempt claim(RawHttp http, DropsClient api, String drop, String phase, String customer, long due) {
         long sent = System.nanoTime();
         try {
-            return attempt(api, phase, api.claim(api.token(customer, "vip"), drop, "k"), sent, due);
+            RawHttp.Response r = http.post("/api/v1/drops/" + drop + "/claims",
+                    Map.of("Authorization", "Bearer " + api.token(customer, "vip"), "Idempotency-Key", "k"));
+            double millis = (System.nanoTime() - sent) / 1e6;
+            JsonNode body = r.status() == 201 ? null : api.json().readTree(r.body());
+            String type = body == null ? "" : body.path("type").asText("");
+            String retryAfter = r.header("Retry-After");
+            String timing = r.header("Server-Timing");
+            return new Attempt(phase, r.status(), type.replace(DropsClient.PROBLEM_PREFIX, ""), retryAfter == null ? -1 : Long.parseLong(retryAfter),
+                    body == null ? 0 : body.path("position").asInt(0), millis,
+                    timing != null && timing.startsWith("wait;dur=") ? Double.parseDouble(timing.substring("wait;dur=".length())) : 0,
+                    (sent - due) / 1e6);
         } catch (IOException e) {
             return new Attempt(phase, -1, e.toString(), -1, 0, (System.nanoTime() - sent) / 1e6, 0, (sent - due) / 1e6);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Attempt(phase, -1, "interrupted", -1, 0, 0, 0, 0);
         }
-    }
-
-    /** @return the {@code Server-Timing: wait;dur=} of the answer, 0 when it did not wait */
-    private static double waited(HttpResponse<String> r) {
-        return r.headers().firstValue("Server-Timing").filter(v -> v.startsWith("wait;dur="))
-                .map(v -> Double.parseDouble(v.substring("wait;dur=".length()))).orElse(0.0);
     }
 
     /** New customers claim the control drop one after the other, each retrying after {@code Retry-After} until served. */
