@@ -316,6 +316,15 @@ final class DropsClient {
                 .build());
     }
 
+    /** {@code POST /api/v1/drops/{id}/claims} with the token, the {@code Idempotency-Key} and more headers (e.g. {@code X-Forwarded-For}) */
+    HttpResponse<String> claim(String token, String dropId, String idempotencyKey, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = request("/api/v1/drops/" + dropId + "/claims")
+                .header("Authorization", "Bearer " + token)
+                .header("Idempotency-Key", idempotencyKey);
+        headers.forEach(b::header);
+        return send(b.POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     /** {@code GET path} as the customer of the token */
     HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
         return send(request(path).header("Authorization", "Bearer " + token).GET().build());

@@ -53,15 +53,28 @@ public final class ApiHandler extends DrainingHandler {
     private final Newest<TokenVerifier> tokens = new Newest<>(this::isCandidate);
 
     private final Admission admission;
+    private final ClientAddress clientAddress;
 
     @Activate
     public ApiHandler(BundleContext context) {
         super(new ObjectMapper());
         this.context = context;
         Admission.Settings d = Admission.Settings.DEFAULT;
+        long perAddress = setting(context, "dropwise.claims.per.address.per.second", (long) d.perAddressPerSecond(), 0, 100_000);
+        long perAddressBurst = setting(context, "dropwise.claims.per.address.burst", d.perAddressBurst(), 0, 1_000_000);
         this.admission = new Admission(new Admission.Settings((int) setting(context, "dropwise.claims.max.in.flight", d.maxInFlight(), 1, 1_000_000),
                 setting(context, "dropwise.claims.per.customer.per.second", (long) d.perCustomerPerSecond(), 1, 10_000),
-                (int) setting(context, "dropwise.claims.per.customer.burst", d.perCustomerBurst(), 1, 10_000)), System::nanoTime);
+                (int) setting(context, "dropwise.claims.per.customer.burst", d.perCustomerBurst(), 1, 10_000),
+                perAddress, (int) (perAddressBurst > 0 ? perAddressBurst : 2 * perAddress),
+                setting(context, "dropwise.claims.max.wait.ms", d.maxWaitMillis(), 0, 60_000),
+                (int) setting(context, "dropwise.claims.waiting.room", d.waitingRoom(), 0, 100_000)), System::nanoTime);
+        String proxies = context == null ? null : context.getProperty("dropwise.trusted.proxies");
+        this.clientAddress = ClientAddress.parse(proxies, refused -> LOG.error(
+                "Setting dropwise.trusted.proxies (DROPWISE_TRUSTED_PROXIES): {}; that entry is left out, the others are trusted", refused));
+        if (perAddress > 0) {
+            LOG.info("Claims limited to {} a second (bursts of {}) per client address; trusted proxies: {}", perAddress,
+                    perAddressBurst > 0 ? perAddressBurst : 2 * perAddress, clientAddress.trusted().isEmpty() ? "none" : clientAddress.trusted());
+        }
     }
 
     private static long setting(BundleContext context, String key, long fallback, long min, long max) {
@@ -110,6 +123,7 @@ public final class ApiHandler extends DrainingHandler {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        admission.close(); // claims waiting for a slot are sent away at once, not kept until the drain gives up
         drain();
     }
 
@@ -164,6 +178,21 @@ public final class ApiHandler extends DrainingHandler {
     }
 
     private void claim(HttpExchange x, String dropId) throws IOException {
+        if (admission.limitsAddresses()) {
+            String address = clientAddress.of(x.request.getRemoteAddr(), x.request.getHeaders("X-Forwarded-For"));
+            if (!admission.addressMay(address)) {
+                LOG.debug("Claim from {} refused: over the per-address rate", address);
+                x.response.setHeader("Retry-After", Long.toString(admission.addressRetryAfterSeconds()));
+                x.problem("rate-limited", "Too many claims", 429, "Too many claims are coming from your network address; wait a moment and retry "
+                        + "(with the same Idempotency-Key).", Map.of("limit", "address"));
+                return;
+            }
+        }
+        WaitingRoom.Refused full = admission.refusedAtOnce(); // before the token: refusing must cost little when overloaded
+        if (full != null) {
+            overloaded(x, full);
+            return;
+        }
         Customer c = customer(x);
         if (c == null) {
             return;
@@ -171,7 +200,7 @@ public final class ApiHandler extends DrainingHandler {
         if (!admission.customerMay(c.id())) {
             x.response.setHeader("Retry-After", Long.toString(admission.customerRetryAfterSeconds()));
             x.problem("rate-limited", "Too many claims", 429, "You are sending claims faster than the drop allows; wait a moment and retry "
-                    + "(with the same Idempotency-Key).");
+                    + "(with the same Idempotency-Key).", Map.of("limit", "customer"));
             return;
         }
         String key = x.request.getHeader("Idempotency-Key");
@@ -189,11 +218,25 @@ public final class ApiHandler extends DrainingHandler {
         if (engine == null) {
             return;
         }
-        if (!admission.enter()) {
-            x.response.setHeader("Retry-After", "1");
-            x.problem("overloaded", "Too busy", 429, "The drop is taking as many claims as it can right now; retry in a second "
-                    + "(with the same Idempotency-Key).");
+        WaitingRoom.Entry entry;
+        try {
+            entry = admission.enter();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unavailable(x, "The server is stopping; retry shortly (with the same Idempotency-Key).");
             return;
+        }
+        if (entry instanceof WaitingRoom.Refused r) {
+            overloaded(x, r);
+            return;
+        }
+        if (!(entry instanceof WaitingRoom.Admitted admitted)) {
+            x.response.setHeader("Connection", "close");
+            unavailable(x, "The server is stopping or being upgraded; retry shortly (with the same Idempotency-Key).");
+            return;
+        }
+        if (admitted.waitedNanos() > 0) {
+            x.response.setHeader("Server-Timing", String.format(java.util.Locale.ROOT, "wait;dur=%.1f", admitted.waitedNanos() / 1e6));
         }
         ClaimResult result;
         try {
@@ -228,6 +271,13 @@ public final class ApiHandler extends DrainingHandler {
                 x.problem("unavailable", "Service unavailable", 503, r.detail(), details);
             }
         }
+    }
+
+    private static void overloaded(HttpExchange x, WaitingRoom.Refused r) throws IOException {
+        x.response.setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+        x.problem("overloaded", "Too busy", 429, (r.full() ? "The waiting room is full" : "No turn came in time")
+                + ": the drop is taking as many claims as it can; you were number " + r.position() + " in line. Retry in "
+                + r.retryAfterSeconds() + " s (with the same Idempotency-Key).", Map.of("position", r.position()));
     }
 
     private void draw(HttpExchange x, String dropId) throws IOException {
