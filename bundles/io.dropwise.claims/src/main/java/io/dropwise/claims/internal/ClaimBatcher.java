@@ -107,11 +107,15 @@ final class ClaimBatcher {
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 writing = true;
+                List<Runnable> refusals;
                 try {
-                    write(batch);
+                    refusals = write(batch);
                 } finally {
                     writing = false;
                 }
+                // answered only now that the writer is idle: a retry arriving at once becomes the next probe instead of
+                // being refused because "a write is already checking"
+                refusals.forEach(Runnable::run);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -123,7 +127,9 @@ final class ClaimBatcher {
         }
     }
 
-    private void write(List<Pending> batch) {
+    /** @return the answers to the claims whose write failed, to be given once the batch is over */
+    private List<Runnable> write(List<Pending> batch) {
+        List<Runnable> refusals = new ArrayList<>();
         Map<String, List<Pending>> byDrop = new LinkedHashMap<>();
         for (Pending p : batch) {
             byDrop.computeIfAbsent(p.dropId(), k -> new ArrayList<>()).add(p);
@@ -153,9 +159,10 @@ final class ClaimBatcher {
                 }
                 LOG.warn("Could not write {} claim(s) on drop {}: {}", pending.size(), e.getKey(), failure.getMessage());
                 for (Pending p : pending) {
-                    p.result().completeExceptionally(unavailable);
+                    refusals.add(() -> p.result().completeExceptionally(unavailable));
                 }
             }
         }
+        return refusals;
     }
 }
