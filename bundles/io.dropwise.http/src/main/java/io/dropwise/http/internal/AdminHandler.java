@@ -41,8 +41,13 @@ import io.dropwise.api.lifecycle.InFlight;
  * The operators' API under {@code /admin/v1}: HTTP Basic with an operator account; {@code admin}
  * may change things, {@code viewer} may only read.
  */
-@Component(service = {RequestHandler.class, InFlight.class}, immediate = true, property = RequestHandler.PREFIX + "=/admin/v1")
-public final class AdminHandler extends DrainingHandler {
+@Component(service = {RequestHandler.class, InFlight.class, io.dropwise.api.metrics.MetricsSource.class}, immediate = true, property = RequestHandler.PREFIX + "=/admin/v1")
+public final class AdminHandler extends DrainingHandler implements io.dropwise.api.metrics.MetricsSource {
+
+    @Override
+    public void collect(io.dropwise.api.metrics.Metrics metrics) {
+        writeRequestMetrics(metrics, "admin");
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
 

@@ -40,8 +40,14 @@ import io.dropwise.api.lifecycle.InFlight;
  * <p>When the component is deactivated (bundle stop, upgrade, server shutdown) it stops taking
  * requests and waits for the running ones to finish ({@link DrainingHandler}).
  */
-@Component(service = {RequestHandler.class, InFlight.class}, immediate = true, property = RequestHandler.PREFIX + "=/api/v1")
-public final class ApiHandler extends DrainingHandler {
+@Component(service = {RequestHandler.class, InFlight.class, io.dropwise.api.metrics.MetricsSource.class}, immediate = true, property = RequestHandler.PREFIX + "=/api/v1")
+public final class ApiHandler extends DrainingHandler implements io.dropwise.api.metrics.MetricsSource {
+
+    @Override
+    public void collect(io.dropwise.api.metrics.Metrics metrics) {
+        writeRequestMetrics(metrics, "customer");
+        metrics.gauge("dropwise_claims_waiting_room", "Claims waiting in line for a slot (the waiting room)", Map.of(), admission.room().waiting());
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 

@@ -71,8 +71,45 @@ abstract class DrainingHandler implements RequestHandler, InFlight {
         return inFlight.running();
     }
 
+    /** Answers of this handler since it started: latency, and count per status class (index 1..5 for 1xx..5xx). */
+    private final io.dropwise.api.metrics.LatencyHistogram latency = new io.dropwise.api.metrics.LatencyHistogram();
+    private final java.util.concurrent.atomic.LongAdder[] byStatusClass = new java.util.concurrent.atomic.LongAdder[6];
+
+    {
+        for (int i = 0; i < byStatusClass.length; i++) {
+            byStatusClass[i] = new java.util.concurrent.atomic.LongAdder();
+        }
+    }
+
+    /** Writes this handler's request counts, latency and requests in flight, labelled with its API. */
+    final void writeRequestMetrics(io.dropwise.api.metrics.Metrics metrics, String api) {
+        for (int i = 1; i < byStatusClass.length; i++) {
+            long n = byStatusClass[i].sum();
+            if (n > 0) {
+                java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+                labels.put("api", api);
+                labels.put("code", i + "xx");
+                metrics.counter("dropwise_http_requests_total", "Requests answered by the HTTP front, by API and status class", labels, n);
+            }
+        }
+        latency.writeTo(metrics, "dropwise_http_request_seconds", "Time to answer a request in the HTTP front (admission wait included)",
+                java.util.Map.of("api", api));
+        metrics.gauge("dropwise_http_requests_in_flight", "Requests being answered now", java.util.Map.of("api", api), inFlight.running());
+    }
+
     @Override
     public final void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long started = System.nanoTime();
+        try {
+            answer(request, response);
+        } finally {
+            latency.record(System.nanoTime() - started);
+            int status = response.getStatus();
+            byStatusClass[status >= 100 && status < 600 ? status / 100 : 5].increment();
+        }
+    }
+
+    private void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
         HttpExchange x = new HttpExchange(json, request, response);
         if (!inFlight.enter()) {
             response.setHeader("Connection", "close");

@@ -6,10 +6,12 @@ import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -18,6 +20,7 @@ import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dropwise.api.metrics.Metrics;
 import io.dropwise.api.metrics.MetricsSource;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -41,15 +44,23 @@ public final class MetricsServlet extends HttpServlet {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServlet.class);
 
-    private final transient List<MetricsSource> sources = new CopyOnWriteArrayList<>();
+    /** A source and the version of the bundle that registered it. */
+    private record Source(MetricsSource source, String version) {
+    }
+
+    private final transient List<Source> sources = new CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addSource(MetricsSource source) {
-        sources.add(source);
+    void addSource(ServiceReference<MetricsSource> reference, MetricsSource source) {
+        addSource(source, reference.getBundle().getVersion().toString());
+    }
+
+    void addSource(MetricsSource source, String version) {
+        sources.add(new Source(source, version));
     }
 
     void removeSource(MetricsSource source) {
-        sources.remove(source);
+        sources.removeIf(s -> s.source() == source);
     }
 
     @Override
@@ -64,9 +75,10 @@ public final class MetricsServlet extends HttpServlet {
 
     String scrape() {
         PrometheusText out = new PrometheusText();
-        for (MetricsSource s : sources) {
+        for (Source s : sources) {
             try {
-                s.collect(out);
+                // during a live upgrade two versions of a bundle answer side by side: the version label keeps their series apart
+                s.source().collect(new Labelled(out, "version", s.version()));
             } catch (RuntimeException e) {
                 LOG.warn("A metrics source failed and is left out of this scrape: {}", e.toString());
             }
@@ -75,6 +87,31 @@ public final class MetricsServlet extends HttpServlet {
         out.counter("dropwise_metrics_rejected_total", "Samples left out of this scrape because they did not fit their family", Map.of(),
                 out.rejected());
         return out.text();
+    }
+
+    /** Adds one label to every sample a source writes. */
+    private record Labelled(Metrics out, String label, String value) implements Metrics {
+        private Map<String, String> with(Map<String, String> labels) {
+            Map<String, String> all = new LinkedHashMap<>(labels);
+            all.putIfAbsent(label, value);
+            return all;
+        }
+
+        @Override
+        public void counter(String name, String help, Map<String, String> labels, double v) {
+            out.counter(name, help, with(labels), v);
+        }
+
+        @Override
+        public void gauge(String name, String help, Map<String, String> labels, double v) {
+            out.gauge(name, help, with(labels), v);
+        }
+
+        @Override
+        public void histogram(String name, String help, Map<String, String> labels, double[] upperBounds, long[] cumulativeCounts,
+                double sum, long count) {
+            out.histogram(name, help, with(labels), upperBounds, cumulativeCounts, sum, count);
+        }
     }
 
     private static void process(PrometheusText out) {

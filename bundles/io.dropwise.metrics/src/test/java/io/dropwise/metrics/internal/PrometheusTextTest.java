@@ -64,10 +64,12 @@ class PrometheusTextTest {
         MetricsServlet servlet = new MetricsServlet();
         servlet.addSource(m -> {
             throw new IllegalStateException("broken source");
-        });
-        servlet.addSource(m -> m.gauge("dropwise_ok", "fine", Map.of(), 1));
+        }, "1.0.0");
+        servlet.addSource(m -> m.gauge("dropwise_ok", "fine", Map.of(), 1), "0.1.0");
+        servlet.addSource(m -> m.gauge("dropwise_ok", "fine", Map.of(), 2), "0.2.0"); // a new version, side by side during an upgrade
         String text = servlet.scrape();
-        assertTrue(text.contains("dropwise_ok 1\n"), text);
+        assertTrue(text.contains("dropwise_ok{version=\"0.1.0\"} 1\n"), text);
+        assertTrue(text.contains("dropwise_ok{version=\"0.2.0\"} 2\n"), text);
         assertTrue(text.contains("jvm_threads_live"), text);
     }
 }
