@@ -80,7 +80,9 @@ class FuzzIT {
         long seed = asked.equals("random") ? System.nanoTime() : Long.parseLong(asked);
         System.out.println("FuzzIT: seed " + seed + " (replay with -Ddropwise.fuzz.seed=" + seed + ")");
         try (DropwiseServer server = DropsClient.configure(DropwiseServer.builder().name("fuzz").keepLogsWith(logs), secret)
-                .env("DROPWISE_VIEWER_PASSWORD", "fuzz-Viewer-Password-99").start()) {
+                .env("DROPWISE_VIEWER_PASSWORD", "fuzz-Viewer-Password-99")
+                // the fault API is fuzzed too; the only bundle its valid faults may name is the metrics bundle (harmless to the rest)
+                .env("DROPWISE_FAULTS_ENABLED", "true").start()) {
             server.awaitReady(Duration.ofSeconds(30));
             DropsClient api = new DropsClient(server, secret);
             api.awaitApi(Duration.ofSeconds(20));
@@ -294,7 +296,7 @@ class FuzzIT {
                     "/admin/v1/drops/" + id + "/claims", "/admin/v1/drops/" + id + "/activity", "/admin/v1/drops/" + id + "/draw",
                     "/admin/v1/rules", "/admin/v1/deployments", "/admin/v1/deployments/" + id, "/admin/v1/deployments/" + id + "/rollback",
                     "/api/v1/" + pick(WEIRD), "/admin/v1/" + pick(WEIRD) + "/" + pick(WEIRD), "/api/v1/drops/" + id + "/claims/" + pick(WEIRD),
-                    "/system/health"));
+                    "/system/health", "/metrics", "/admin/v1/faults", "/admin/v1/faults/" + pick(List.of("fault-1", "fault-2", id))));
             if (random.nextInt(20) == 0) {
                 path = path + "?" + pick(WEIRD) + "=" + pick(WEIRD);
             }
@@ -390,6 +392,9 @@ class FuzzIT {
         }
 
         private byte[] body(String path) throws Exception {
+            if (path.startsWith("/admin/v1/faults") && random.nextInt(3) > 0) {
+                return json.writeValueAsBytes(fault());
+            }
             int r = random.nextInt(12);
             switch (r) {
                 case 0:
@@ -411,6 +416,32 @@ class FuzzIT {
                     mutate(spec);
                     return json.writeValueAsBytes(spec);
             }
+        }
+
+        /** A fault, mostly wrong; when valid it names the metrics bundle or none that exists. */
+        private Map<String, Object> fault() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            List<Object> values = List.of(-1, 0, 1, 2, 601, Integer.MAX_VALUE, Long.MAX_VALUE, 1e308, 0.5, "", "🎟️", true, List.of(), Map.of(),
+                    "\u0000");
+            if (random.nextInt(5) > 0) {
+                f.put("bundle", random.nextInt(3) == 0 ? pick(values) : pick(List.of("io.dropwise.metrics", "com.example.none", "", pick(WEIRD))));
+            }
+            if (random.nextInt(5) > 0) {
+                f.put("kind", random.nextInt(4) == 0 ? pick(values) : pick(List.of("latency", "exception", "stop", "LATENCY", pick(WEIRD))));
+            }
+            if (random.nextBoolean()) {
+                f.put("latencyMillis", pick(values));
+            }
+            if (random.nextInt(3) == 0) {
+                f.put("probability", pick(values));
+            }
+            if (random.nextInt(5) > 0) {
+                f.put("seconds", pick(values));
+            }
+            if (random.nextInt(8) == 0) {
+                f.put(pick(WEIRD), pick(values));
+            }
+            return f;
         }
 
         private byte[] truncate(byte[] b) {
