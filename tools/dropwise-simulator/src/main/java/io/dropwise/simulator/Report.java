@@ -102,7 +102,7 @@ final class Report {
                 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px auto; max-width: 1000px; color: #212121; padding: 0 12px; }
                 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #e0e0e0; padding-bottom: 4px; }
                 table { border-collapse: collapse; margin: 8px 0; } td, th { border: 1px solid #e0e0e0; padding: 3px 8px; text-align: left; vertical-align: top; }
-                th { background: #fafafa; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+                th { background: #fafafa; } .n { text-align: right; font-variant-numeric: tabular-nums; }
                 .ok { color: #2e7d32; font-weight: 600; } .bad { color: #c62828; font-weight: 600; }
                 .verdict { padding: 10px 14px; border-radius: 4px; font-size: 16px; margin: 12px 0; }
                 .verdict.ok { background: #e8f5e9; } .verdict.bad { background: #ffebee; }

@@ -69,7 +69,8 @@ final class Svg {
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">seconds after the first opening</text>%n",
                 LEFT + plotW / 2, height - 6));
         // markers
-        for (Marker m : markers) {
+        for (int k = 0; k < markers.size(); k++) {
+            Marker m = markers.get(k);
             double px = LEFT + Math.min(m.x(), xSpan) / xSpan * plotW;
             if (m.x2() > m.x()) {
                 double px2 = LEFT + Math.min(m.x2(), xSpan) / xSpan * plotW;
@@ -78,7 +79,7 @@ final class Svg {
             }
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\""
                     + " stroke-dasharray=\"4 3\"><title>%s</title></line>%n", px, TOP, px, TOP + plotH, m.color(), esc(m.label())));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"marker\" fill=\"%s\">%s</text>%n", px + 3, TOP + 10,
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"marker\" fill=\"%s\">%s</text>%n", px + 3, TOP + 10 + (k % 4) * 12,
                     m.color(), esc(shorten(m.label(), 40))));
         }
         // lines
