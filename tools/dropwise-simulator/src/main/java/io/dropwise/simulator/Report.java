@@ -60,6 +60,8 @@ final class Report {
         double[] answers = new double[count];
         double[] created = new double[count];
         double[] noAnswer = new double[count];
+        double[] offered = new double[count];
+        double[] sent = new double[count];
         double[] p50 = new double[count];
         double[] p99 = new double[count];
         double[] left = new double[count + 1];
@@ -71,6 +73,8 @@ final class Report {
             answers[i] = s.answers;
             created[i] = s.created;
             noAnswer[i] = s.noAnswer;
+            offered[i] = s.offered;
+            sent[i] = s.sent;
             int[] lat = s.sortedLatencies();
             p50[i] = lat.length == 0 ? Double.NaN : Timeline.percentile(lat, 50) / 1000.0;
             p99[i] = lat.length == 0 ? Double.NaN : Timeline.percentile(lat, 99) / 1000.0;
@@ -146,6 +150,12 @@ final class Report {
                 new Svg.Series("all answers/s", BLUE, answers, false),
                 new Svg.Series("201 (new unit)/s", GREEN, created, false),
                 new Svg.Series("no answer (timeout, error)/s", RED, noAnswer, true)), List.of(), "", GREY, markers, 300));
+        h.append(Svg.lineChart("Customers arriving per second (the arrival curve) and first claims sent", "customers per second", xMax, List.of(
+                new Svg.Series("arriving (offered)", GREY, offered, true),
+                new Svg.Series("first claims sent", BLUE, sent, false)), List.of(), "", GREY, markers, 240));
+        h.append("<p>Each tier arrives in a spike at its opening that decays (time constant " + esc(o.decay.toString()) + "). While all "
+                + o.connections + " connections are busy the claims wait: the sent line lags the arrivals, and the latencies above do not "
+                + "include that wait.</p>\n");
         h.append("<h2>Latency</h2>\n");
         h.append(Svg.lineChart("Latency of the answers of each second", "milliseconds", xMax, List.of(
                 new Svg.Series("p50", BLUE, p50, false),

@@ -187,6 +187,7 @@ final class Simulation {
             int t = tier[c];
             long offset = o.tierOffset(Options.TIERS.get(t)).toNanos() + curve.offsetNanos(rank[t]++, perTier.get(Options.TIERS.get(t)));
             queue.add(new Pending(c, 0, t0Nanos + offset));
+            timeline.offered(offset / 1_000_000);
         }
         unsettled.set(n);
 
@@ -338,11 +339,14 @@ final class Simulation {
         }
     }
 
-    /** Sends what is due until every customer has a final outcome, or {@code deadlineNanos}. */
+    /**
+     * Sends what is due until every customer has a final outcome, or {@code deadlineNanos} pushed back by the
+     * largest delay behind the schedule (when the servers are slower than the arrivals, the run takes longer).
+     */
     private void dispatch(long deadlineNanos) throws InterruptedException {
         while (unsettled.get() > 0) {
             Pending p = queue.poll(100, TimeUnit.MILLISECONDS);
-            if (System.nanoTime() - deadlineNanos > 0) {
+            if (System.nanoTime() - (deadlineNanos + maxLagNanos.get()) > 0) {
                 break;
             }
             if (p == null) {
@@ -351,6 +355,9 @@ final class Simulation {
             permits.acquire();
             long lag = System.nanoTime() - p.dueNanos;
             maxLagNanos.accumulateAndGet(lag, Math::max);
+            if (p.attempt == 0) {
+                timeline.sent(millisNow());
+            }
             send(p);
         }
         // wait for the answers still on their way, then give up on the rest

@@ -134,7 +134,7 @@ final class Svg {
     static String stackedBars(String title, Map<String, Map<String, Integer>> rows, Map<String, String> colors) {
         int rowH = 30;
         int height = TOP + rows.size() * rowH + 56;
-        int barLeft = 110;
+        int barLeft = 160;
         int plotW = WIDTH - barLeft - RIGHT;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\""

@@ -15,6 +15,10 @@ final class Timeline {
         int answers;
         int created;
         int noAnswer;
+        /** customers due to arrive in this second by the arrival curve */
+        int offered;
+        /** first attempts sent in this second (fewer than offered while every connection is busy) */
+        int sent;
         private int[] latencies = new int[64];
         private int count;
 
@@ -58,6 +62,16 @@ final class Timeline {
         at(millis).noAnswer++;
     }
 
+    /** A customer due at {@code millis} by the arrival curve. */
+    synchronized void offered(long millis) {
+        at(millis).offered++;
+    }
+
+    /** A customer's first claim sent at {@code millis}. */
+    synchronized void sent(long millis) {
+        at(millis).sent++;
+    }
+
     /** @return a copy of the seconds so far (the counters are read under the lock) */
     synchronized List<Second> seconds() {
         List<Second> copy = new ArrayList<>();
@@ -66,6 +80,8 @@ final class Timeline {
             c.answers = s.answers;
             c.created = s.created;
             c.noAnswer = s.noAnswer;
+            c.offered = s.offered;
+            c.sent = s.sent;
             c.latencies = s.sortedLatencies();
             c.count = c.latencies.length;
             copy.add(c);
