@@ -146,6 +146,14 @@ final class Simulation {
     // ---------------------------------------------------------------- the run
 
     Result run(Progress progress) throws Servers.CannotRun, InterruptedException {
+        try {
+            return runDrop(progress);
+        } finally {
+            callbacks.shutdownNow();
+        }
+    }
+
+    private Result runDrop(Progress progress) throws Servers.CannotRun, InterruptedException {
         Result result = new Result();
         result.options = o;
         tokenExpiry = Instant.now().plus(o.lead).plus(o.tierGap.multipliedBy(3)).plus(Duration.ofHours(2)).getEpochSecond();
@@ -298,7 +306,6 @@ final class Simulation {
                     Integer::sum);
         }
         new TreeMap<>(answers).forEach((k, v) -> result.answers.put(k, v.sum()));
-        callbacks.shutdownNow();
         return result;
     }
 
