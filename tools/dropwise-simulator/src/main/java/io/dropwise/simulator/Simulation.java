@@ -268,7 +268,8 @@ final class Simulation {
                 try {
                     scheduled.get(i).get(5, TimeUnit.MINUTES);
                 } catch (Exception e) {
-                    event("swap", a.at().toMillis(), millisNow(), "did not finish: " + e, false, a.what());
+                    String kind = i < o.swaps.size() ? "swap" : "fault";
+                    event(kind, a.at().toMillis(), millisNow(), kind + " at " + a.at() + " did not finish: " + e, false, a.what());
                 }
             }
         }
