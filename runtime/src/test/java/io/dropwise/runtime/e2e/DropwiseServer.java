@@ -49,6 +49,13 @@ public final class DropwiseServer implements AutoCloseable {
     public static final String JAR_PROPERTY = "dropwise.jar";
 
     /** How long {@link #stop()} waits after SIGTERM before it kills the process and fails. */
+    /**
+     * System property: the CPUs the server runs on ({@code taskset -c} list, e.g. {@code 0}), for
+     * benchmarks that pin the load generator (the test JVM, e.g. {@code taskset -c 1 mvn ...}) to the
+     * others. Unset: anywhere.
+     */
+    public static final String SERVER_CPUS_PROPERTY = "dropwise.e2e.server.cpus";
+
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     /** How long {@link #kill()} waits after SIGKILL for the process to end. */
@@ -160,6 +167,10 @@ public final class DropwiseServer implements AutoCloseable {
         this.keepLogs = b.keepLogs;
 
         List<String> command = new ArrayList<>();
+        String cpus = System.getProperty(SERVER_CPUS_PROPERTY, "");
+        if (!cpus.isBlank()) { // benchmarks: keep the server off the load generator's cores (Linux taskset)
+            command.addAll(List.of("taskset", "-c", cpus.strip()));
+        }
         command.add(javaExecutable());
         command.addAll(b.jvmArgs);
         command.add("-jar");
