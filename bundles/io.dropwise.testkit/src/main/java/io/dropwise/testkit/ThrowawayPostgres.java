@@ -66,6 +66,9 @@ public final class ThrowawayPostgres implements AutoCloseable {
     /** Environment variable that forces the server's TCP port. */
     public static final String PORT_VARIABLE = "DROPWISE_TEST_PG_PORT";
 
+    /** System property: the CPUs PostgreSQL runs on ({@code taskset -c} list), for benchmarks; unset: anywhere. */
+    public static final String CPUS_PROPERTY = "dropwise.e2e.postgres.cpus";
+
     /** Name of the superuser, and of the database {@link #jdbcUrl()} points at. */
     private static final String USER = "dropwise";
     private static final String DATABASE = "dropwise";
@@ -713,6 +716,10 @@ public final class ThrowawayPostgres implements AutoCloseable {
     /** Runs a server command (initdb, pg_ctl), as the postgres OS user when root; throws with the logs' tails. */
     private void runServerCommand(String what, List<String> command) {
         List<String> full = new ArrayList<>();
+        String cpus = System.getProperty(CPUS_PROPERTY, "");
+        if (!cpus.isBlank()) { // benchmarks: the database beside the server under test, off the load generator's cores
+            full.addAll(List.of("taskset", "-c", cpus.strip()));
+        }
         if (binaries.runuser != null) {
             full.add(binaries.runuser.toString());
             full.add("-u");
