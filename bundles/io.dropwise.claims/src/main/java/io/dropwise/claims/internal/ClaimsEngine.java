@@ -43,6 +43,7 @@ import io.dropwise.api.drops.Drop;
 import io.dropwise.api.drops.DropKind;
 import io.dropwise.api.drops.DropSpec;
 import io.dropwise.api.drops.DropState;
+import io.dropwise.api.drops.RuleFailurePolicy;
 import io.dropwise.api.drops.DropStats;
 import io.dropwise.api.drops.DropView;
 import io.dropwise.api.drops.Drops;
@@ -562,11 +563,14 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
             if (released > 0) {
                 counts = new Counts(Map.of(), 0); // units came back
             }
-            if (!soldOut.isEmpty()) { // units released here or by another instance: such a drop is not sold out any more
+            // units released here or by another instance: a drop under the hold policy may not be sold out any more
+            // (only those drops can get units back; the others keep their sold-out flag without a store read)
+            if (soldOut.stream().map(drops::get).anyMatch(d -> d != null && d.spec().onRuleFailure() == RuleFailurePolicy.HOLD)) {
                 Map<String, Integer> claimed = claimedCounts();
                 soldOut.removeIf(id -> {
                     Drop d = drops.get(id);
-                    return d != null && d.spec().stock() != null && claimed.getOrDefault(id, 0) < d.spec().stock();
+                    return d != null && d.spec().onRuleFailure() == RuleFailurePolicy.HOLD && d.spec().stock() != null
+                            && claimed.getOrDefault(id, 0) < d.spec().stock();
                 });
             }
             if (held.size() < 500) { // every held claim was seen: forget those decided elsewhere (another instance, the deadline)
