@@ -73,6 +73,10 @@ public class ClaimCommitBenchmark {
             tx = new JdbcTransactions("jdbc:h2:file:" + dir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE");
         }
         Migrations.migrate(tx, dialect);
+        String extra = System.getProperty("bench.sql", "").replace('+', ' '); // + for spaces (JMH splits its arguments)
+        if (!extra.isBlank()) { // experiments: e.g. -Dbench.sql=ALTER+TABLE+claims+DROP+CONSTRAINT+claims_drop_id_fkey
+            tx.notSupported(() -> tx.connection().createStatement().execute(extra));
+        }
         claims = new SqlClaimStore(tx, dialect);
         DropSpec spec = new DropSpec("Bench", "A coffee", DropKind.STOCK, Integer.MAX_VALUE - 1, null, now, Map.of(), null, 1, List.of(),
                 RuleFailurePolicy.DENY);
