@@ -35,7 +35,8 @@ final class Admission {
      */
     record Settings(int maxInFlight, double perCustomerPerSecond, int perCustomerBurst, double perAddressPerSecond, int perAddressBurst,
             long maxWaitMillis, int waitingRoom) {
-        static final Settings DEFAULT = new Settings(1024, 10, 20, 0, 0, 1000, 64);
+        // 96 decided + 64 waiting = 160 request threads at most for claims, within Jetty's 200 (Felix HTTP leaves Jetty's default)
+        static final Settings DEFAULT = new Settings(96, 10, 20, 0, 0, 1000, 64);
 
         /** The defaults with the given claims in flight (tests). */
         static Settings withMaxInFlight(int maxInFlight) {

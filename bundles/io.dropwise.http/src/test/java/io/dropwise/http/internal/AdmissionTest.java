@@ -43,6 +43,13 @@ class AdmissionTest {
     }
 
     @Test
+    void byDefaultClaimsNeverTakeAllOfJettysRequestThreads() {
+        // Felix HTTP leaves Jetty's pool at its default of 200 threads; listings, the admin API and health need some
+        Admission.Settings d = Admission.Settings.DEFAULT;
+        assertTrue(d.maxInFlight() + d.waitingRoom() <= 160, d.toString());
+    }
+
+    @Test
     void addressesAreNotLimitedByDefault() {
         Admission defaults = new Admission(Admission.Settings.DEFAULT, now::get);
         assertFalse(defaults.limitsAddresses());
