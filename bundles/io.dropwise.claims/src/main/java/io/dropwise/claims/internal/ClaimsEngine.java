@@ -532,6 +532,9 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
      * they still fail, so a plugin that stays down costs one budget a round, not one per held claim).
      */
     void settleHeldClaims() {
+        if (heldCustomers.isEmpty() && drops.values().stream().noneMatch(d -> d.spec().onRuleFailure() == RuleFailurePolicy.HOLD)) {
+            return; // no drop this engine knows holds claims: no store queries every second for nothing
+        }
         try {
             int released = store.releaseExpiredHolds(clock.instant());
             if (released > 0) {

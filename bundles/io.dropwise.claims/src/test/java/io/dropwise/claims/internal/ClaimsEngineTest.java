@@ -333,18 +333,24 @@ class ClaimsEngineTest {
         assertThrows(IllegalStateException.class, () -> engine.draw(stockDrop(1).id()));
     }
 
-    @Test
-    void underTheHoldPolicyAClaimIsHeldWithItsUnitAndDecidedWhenTheRuleAnswersAgain() throws Exception {
-        AtomicReference<String> mode = new AtomicReference<>("throw");
+    /** A drop under the hold policy whose one rule throws, refuses or allows as {@code mode} says; the clock past its opening. */
+    private Drop holdDrop(int stock, AtomicReference<String> mode) throws InvalidDropException {
         io.dropwise.api.rules.RuleType flaky = ruleType("flaky", List.of(), context -> switch (mode.get()) {
             case "throw" -> throw new IllegalStateException("plugin down");
             case "deny" -> io.dropwise.api.rules.Decision.deny("Not for you.", "flaky said no");
             default -> io.dropwise.api.rules.Decision.allow();
         });
         engine.addRuleType(new RuleRegistry.Provided(flaky, "com.example.rules", "1.0.0", 20, 0, 9));
-        Drop drop = engine.create(new DropSpec("Hold", "A coffee", DropKind.STOCK, 2, null, T0, Map.of(), null, 1,
+        Drop drop = engine.create(new DropSpec("Hold", "A coffee", DropKind.STOCK, stock, null, T0, Map.of(), null, 1,
                 List.of(new DropSpec.RuleRef("flaky", Map.of())), RuleFailurePolicy.HOLD));
         now.set(T0.plus(Duration.ofHours(1)));
+        return drop;
+    }
+
+    @Test
+    void underTheHoldPolicyAClaimIsHeldWithItsUnitAndDecidedWhenTheRuleAnswersAgain() throws Exception {
+        AtomicReference<String> mode = new AtomicReference<>("throw");
+        Drop drop = holdDrop(2, mode);
 
         ClaimResult.Accepted a = (ClaimResult.Accepted) engine.claim(customer("a", Tier.STANDARD), drop.id(), "k");
         assertEquals(ClaimStatus.HELD, a.claim().status());
@@ -368,15 +374,7 @@ class ClaimsEngineTest {
     @Test
     void aHeldClaimIsReleasedWhenTheRuleSaysNoOrItsDeadlinePasses() throws Exception {
         AtomicReference<String> mode = new AtomicReference<>("throw");
-        io.dropwise.api.rules.RuleType flaky = ruleType("flaky", List.of(), context -> switch (mode.get()) {
-            case "throw" -> throw new IllegalStateException("plugin down");
-            case "deny" -> io.dropwise.api.rules.Decision.deny("Not for you.", "flaky said no");
-            default -> io.dropwise.api.rules.Decision.allow();
-        });
-        engine.addRuleType(new RuleRegistry.Provided(flaky, "com.example.rules", "1.0.0", 20, 0, 9));
-        Drop drop = engine.create(new DropSpec("Hold", "A coffee", DropKind.STOCK, 1, null, T0, Map.of(), null, 1,
-                List.of(new DropSpec.RuleRef("flaky", Map.of())), RuleFailurePolicy.HOLD));
-        now.set(T0.plus(Duration.ofHours(1)));
+        Drop drop = holdDrop(1, mode);
 
         assertEquals(ClaimStatus.HELD, ((ClaimResult.Accepted) engine.claim(customer("a", Tier.STANDARD), drop.id(), "k")).claim().status());
         mode.set("deny");
