@@ -91,6 +91,10 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
     private final ClaimBatcher batcher;
     private final Map<String, Drop> drops = new ConcurrentHashMap<>();
     private final Set<String> soldOut = ConcurrentHashMap.newKeySet();
+    /** Accepted claims, so that retries and sold-out answers need no store read. */
+    private final KnownClaims known = new KnownClaims(KnownClaims.DEFAULT_MAX);
+    /** Sold-out drops whose claims are being read to make them complete in {@link #known}. */
+    private final Set<String> completing = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Counts counts = new Counts(Map.of(), 0);
 
@@ -452,6 +456,10 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
             return new ClaimResult.Refused(Reason.NOT_FOUND, "There is no drop " + dropId + ".", null);
         }
         Drop drop = found.get();
+        Claim earlier = known.find(dropId, customer.id(), idempotencyKey);
+        if (earlier != null) {
+            return new ClaimResult.Accepted(earlier, true); // a retry of a claim accepted for good: its first answer, whatever else holds now
+        }
         // the store keeps milliseconds: a replay must answer exactly what the first answer said
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (drop.drawnAt() != null || (drop.spec().closesAt() != null && !now.isBefore(drop.spec().closesAt()))) {
@@ -466,6 +474,7 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
                     : replayOr(drop, customer, idempotencyKey, verdict.refusal());
         }
         if (soldOut.contains(dropId)) {
+            learnSoldOut(drop);
             return replayOr(drop, customer, idempotencyKey, soldOutRefusal());
         }
         ClaimAttempt attempt = new ClaimAttempt(UUID.randomUUID().toString(), customer.id(), customer.tier(), idempotencyKey, now,
@@ -487,6 +496,9 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
         if (verdict.held() && write.outcome() != ClaimWrite.Outcome.CREATED) {
             heldCustomers.remove(attempt.claimId());
         }
+        if (write.outcome() == ClaimWrite.Outcome.CREATED || write.outcome() == ClaimWrite.Outcome.REPLAYED) {
+            known.remember(write.claim());
+        }
         return switch (write.outcome()) {
             case CREATED -> new ClaimResult.Accepted(write.claim(), false);
             case REPLAYED -> accepted(write.claim());
@@ -494,6 +506,7 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
                     ? "You already claimed this drop." : "You already hold " + drop.spec().perCustomerLimit() + " of this drop.", null);
             case SOLD_OUT -> {
                 soldOut.add(dropId);
+                learnSoldOut(drop);
                 yield soldOutRefusal();
             }
             case CLOSED -> {
@@ -509,10 +522,51 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
 
     /** A retry of a claim that was accepted gets its first answer, even once the drop is sold out or closed. */
     private ClaimResult replayOr(Drop drop, Customer customer, String key, ClaimResult.Refused refusal) {
+        switch (known.know(drop.id(), customer.id(), key)) {
+            case ACCEPTED:
+                return new ClaimResult.Accepted(known.find(drop.id(), customer.id(), key), true);
+            case NONE:
+                return refusal; // a complete sold-out drop: no claim with this key, no store read
+            default:
+                break;
+        }
         try {
-            return store.claimByKey(drop.id(), customer.id(), key).map(ClaimsEngine::accepted).orElse(refusal);
+            Optional<Claim> earlier = store.claimByKey(drop.id(), customer.id(), key);
+            earlier.ifPresent(known::remember);
+            return earlier.map(ClaimsEngine::accepted).orElse(refusal);
         } catch (StoreUnavailableException e) {
             return unavailable(e);
+        }
+    }
+
+    /** @return whether this engine answers the drop's sold-out claims and retries from memory (tests) */
+    boolean knowsAllClaimsOf(String dropId) {
+        return known.isComplete(dropId);
+    }
+
+    /**
+     * A drop seen sold out: reads its claims once, in the background, so that later sold-out
+     * answers need no store read ({@link KnownClaims}). Not for drops under the {@code hold}
+     * policy, whose units may come back. Tried again on a later sold-out answer if the read fails.
+     */
+    private void learnSoldOut(Drop drop) {
+        String dropId = drop.id();
+        if (drop.spec().onRuleFailure() == RuleFailurePolicy.HOLD || known.isComplete(dropId) || !completing.add(dropId)) {
+            return;
+        }
+        try {
+            holds.execute(() -> {
+                try {
+                    if (!known.complete(dropId, store.claimsOfDrop(dropId))) {
+                        LOG.debug("Drop {} sold out: its claims are too many to keep in memory; sold-out answers read the store", dropId);
+                    }
+                } catch (RuntimeException e) {
+                    completing.remove(dropId); // tried again on a later sold-out answer
+                    LOG.debug("Drop {} sold out: its claims could not be read ({}); tried again later", dropId, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            completing.remove(dropId); // stopping
         }
     }
 
@@ -643,6 +697,7 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
         ClaimStore.DrawRecord record = store.draw(dropId, entrants -> winningCustomers(dropId, seed, entrants, drop.spec().winners()),
                 now);
         drops.remove(dropId);
+        known.forget(dropId);
         listing = new Listing(List.of(), 0);
         LOG.info("Drop {} drawn: {} winner(s) among {} entries", dropId, record.winners().size(), record.entrants().size());
         return Optional.of(result(drop, seed, record));

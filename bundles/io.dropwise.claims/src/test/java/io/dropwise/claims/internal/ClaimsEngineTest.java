@@ -1,6 +1,7 @@
 package io.dropwise.claims.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,6 +108,64 @@ class ClaimsEngineTest {
     private Drop stockDrop(int stock) throws InvalidDropException {
         return engine.create(new DropSpec("Tickets", "Two tickets", DropKind.STOCK, stock, null, T0, Map.of(), null, 1, List.of(),
                 RuleFailurePolicy.DENY));
+    }
+
+    @Test
+    void retriesOfAcceptedClaimsAreAnsweredFromMemory() throws Exception {
+        Drop drop = stockDrop(10);
+        ClaimResult.Accepted first = (ClaimResult.Accepted) engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "k");
+        assertFalse(first.replay());
+        int commits = store.commitCalls.get();
+        int lookups = store.keyLookups;
+        for (int i = 0; i < 3; i++) {
+            ClaimResult.Accepted again = (ClaimResult.Accepted) engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "k");
+            assertTrue(again.replay());
+            assertEquals(first.claim(), again.claim(), "the first answer, exactly");
+        }
+        assertEquals(commits, store.commitCalls.get(), "no write for a retry of a claim accepted here");
+        assertEquals(lookups, store.keyLookups, "no store read either");
+        // another key of the same customer is a new claim: the store decides (limit 1)
+        assertEquals(Reason.ALREADY_CLAIMED, ((ClaimResult.Refused) engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "k2")).reason());
+        assertEquals(commits + 1, store.commitCalls.get());
+    }
+
+    @Test
+    void aSoldOutDropIsAnsweredFromMemoryOnceItsClaimsAreRead() throws Exception {
+        Drop drop = stockDrop(2);
+        ClaimResult.Accepted a = (ClaimResult.Accepted) engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "k");
+        assertInstanceOf(ClaimResult.Accepted.class, engine.claim(customer("b", Tier.EMPLOYEE), drop.id(), "k"));
+        assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer("c", Tier.EMPLOYEE), drop.id(), "k")).reason());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!engine.knowsAllClaimsOf(drop.id())) { // read in the background once the drop is seen sold out
+            assertTrue(System.nanoTime() < deadline, "the sold-out drop's claims were never read");
+            Thread.sleep(10);
+        }
+        int commits = store.commitCalls.get();
+        int lookups = store.keyLookups;
+        for (String c : List.of("c", "d", "e")) {
+            assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer(c, Tier.EMPLOYEE), drop.id(), "k")).reason());
+        }
+        assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "other")).reason());
+        ClaimResult.Accepted replay = (ClaimResult.Accepted) engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "k");
+        assertEquals(a.claim(), replay.claim(), "a retry still gets its unit");
+        assertTrue(replay.replay());
+        assertEquals(lookups, store.keyLookups, "sold-out answers and retries read nothing");
+        assertEquals(commits, store.commitCalls.get(), "and write nothing");
+        assertEquals(2, store.claimsOfDrop(drop.id()).size());
+    }
+
+    @Test
+    void aSoldOutDropWhoseUnitsMayComeBackKeepsReadingTheStore() throws Exception {
+        engine.addRuleType(new RuleRegistry.Provided(ruleType("always", List.of(), (ctx) -> io.dropwise.api.rules.Decision.allow()),
+                "com.example.rules", "1.0.0", 20, 0, 3));
+        Drop drop = engine.create(new DropSpec("Tickets", "Two tickets", DropKind.STOCK, 1, null, T0, Map.of(), null, 1,
+                List.of(new DropSpec.RuleRef("always", Map.of())), RuleFailurePolicy.HOLD));
+        assertInstanceOf(ClaimResult.Accepted.class, engine.claim(customer("a", Tier.EMPLOYEE), drop.id(), "k"));
+        assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer("b", Tier.EMPLOYEE), drop.id(), "k")).reason());
+        int lookups = store.keyLookups;
+        assertEquals(Reason.SOLD_OUT, ((ClaimResult.Refused) engine.claim(customer("c", Tier.EMPLOYEE), drop.id(), "k")).reason());
+        assertEquals(lookups + 1, store.keyLookups, "under the hold policy a sold-out answer asks the store");
+        assertFalse(engine.knowsAllClaimsOf(drop.id()));
     }
 
     @Test
