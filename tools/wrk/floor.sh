@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Dropwise against its floor, measured side by side on this machine with wrk (docs/benchmarks.md, "Against
-# the floor"): a bare Jetty 12 handler answering every POST 201 (the floor), then the Dropwise claim path:
+# the floor"): a bare Jetty 12 handler answering every POST 201 (the floor; sent a plain POST, then the same
+# requests as the claims, each with its own bearer token), then the Dropwise claim path:
 # new claims (durable), sold-out answers and duplicate answers, at 64 and 256 connections.
 # Needs: wrk, python3, a built tree (mvn -q -DskipTests package), ~/.m2 holding the Felix Jetty bundle.
 # Usage: tools/wrk/floor.sh [seconds per run, default 10]. Stops everything it started.
@@ -32,25 +33,39 @@ for i in $(seq 1 60); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "localhost:$FLOOR_PORT/")" = 201 ] && break
   sleep 1
 done
-drop() {
-  curl -sf -u "admin:$PASSWORD" -H 'Content-Type: application/json' -d "{\"title\":\"$1\",\"reward\":\"A coffee\",\"kind\":\"stock\",\
-\"stock\":$2,\"opensAt\":\"2026-01-01T00:00:00Z\",\"tierOffsets\":{\"employee\":\"PT0S\",\"vip\":\"PT0S\",\"standard\":\"PT0S\"}}" \
+drop() { # title, stock (or "draw": a draw drop of 100 winners)
+  local kind="\"kind\":\"stock\",\"stock\":$2"; [ "$2" = draw ] && kind="\"kind\":\"draw\",\"winners\":100"
+  curl -sf -u "admin:$PASSWORD" -H 'Content-Type: application/json' -d "{\"title\":\"$1\",\"reward\":\"A coffee\",$kind,\"opensAt\":\"2026-01-01T00:00:00Z\",\"tierOffsets\":{\"employee\":\"PT0S\",\"vip\":\"PT0S\",\"standard\":\"PT0S\"}}" \
     "localhost:$DW_PORT/admin/v1/drops" | python3 -c 'import sys, json; print(json.load(sys.stdin)["id"])'
 }
-BIG64=$(drop big64 5000000); BIG256=$(drop big256 5000000); ONE=$(drop one 1); REPEAT=$(drop repeat 5000000)
+BIG64=$(drop big64 5000000); BIG256=$(drop big256 5000000); ONE=$(drop one 1); REPEAT=$(drop repeat 5000000); WARM=$(drop warm 5000000)
+python3 tools/wrk/tokens.py "$SECRET" warm 100000 "$WORK/warm.txt"
+ENTRIES=$(drop entries draw)
+python3 tools/wrk/tokens.py "$SECRET" entry64 150000 "$WORK/entry64.txt"
+python3 tools/wrk/tokens.py "$SECRET" entry256 150000 "$WORK/entry256.txt"
+# warm-up (the JIT): new claims on a drop of their own, both servers
+wrk -t2 -c64 -d5s -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$WARM/claims" "$WORK/warm.txt" > /dev/null
+wrk -t2 -c64 -d3s -s tools/wrk/post.lua "http://127.0.0.1:$FLOOR_PORT/api/v1/drops/x/claims" > /dev/null
 run() { local what=$1; shift; echo "$what: $(wrk -t2 -d${SECONDS_PER_RUN}s "$@" | grep WRK)"; }
 # the duplicates' customers claim once first; the sold-out drop's one unit goes to the first claim
 wrk -t2 -c16 -d4s -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$REPEAT/claims" "$WORK/repeat.txt" > /dev/null
 run "floor POST, 64 connections" -c64 -s tools/wrk/post.lua "http://127.0.0.1:$FLOOR_PORT/api/v1/drops/x/claims"
+# the same floor sent the very requests the claims runs send (a new bearer token each, wrk's Lua per request)
+run "floor, claim requests, 64" -c64 -s tools/wrk/claims.lua "http://127.0.0.1:$FLOOR_PORT" -- "/api/v1/drops/x/claims" "$WORK/fresh64.txt"
 run "dropwise new claims, 64" -c64 -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$BIG64/claims" "$WORK/fresh64.txt"
 run "floor POST, 256 connections" -c256 -s tools/wrk/post.lua "http://127.0.0.1:$FLOOR_PORT/api/v1/drops/x/claims"
+run "floor, claim requests, 256" -c256 -s tools/wrk/claims.lua "http://127.0.0.1:$FLOOR_PORT" -- "/api/v1/drops/x/claims" "$WORK/fresh256.txt"
 run "dropwise new claims, 256" -c256 -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$BIG256/claims" "$WORK/fresh256.txt"
+run "dropwise draw entries, 64" -c64 -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$ENTRIES/claims" "$WORK/entry64.txt"
+run "dropwise draw entries, 256" -c256 -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$ENTRIES/claims" "$WORK/entry256.txt"
 run "dropwise sold-out, 64" -c64 -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$ONE/claims" "$WORK/soldout.txt"
 run "dropwise sold-out, 256" -c256 -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$ONE/claims" "$WORK/soldout.txt"
 run "dropwise duplicates, 64" -c64 -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$REPEAT/claims" "$WORK/repeat.txt"
 run "dropwise duplicates, 256" -c256 -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$REPEAT/claims" "$WORK/repeat.txt"
 run "floor POST, 64 connections, again" -c64 -s tools/wrk/post.lua "http://127.0.0.1:$FLOOR_PORT/api/v1/drops/x/claims"
-for d in $BIG64 $BIG256 $ONE $REPEAT; do
+for d in $BIG64 $BIG256 $ONE $REPEAT $WARM; do
   curl -s -u "admin:$PASSWORD" "localhost:$DW_PORT/admin/v1/drops/$d" | python3 -c 'import sys, json; d = json.load(sys.stdin); print("drop", d["title"], "claimed", d["stats"]["claimed"], "of", d["stock"])'
 done
+curl -s -u "admin:$PASSWORD" "localhost:$DW_PORT/admin/v1/drops/$ENTRIES" | python3 -c 'import sys, json; d = json.load(sys.stdin); print("drop", d["title"], "entries", d["stats"]["entries"])'
+
 echo "dropwise peak resident memory: $(grep VmHWM /proc/${PIDS[1]}/status | tr -s ' ')"

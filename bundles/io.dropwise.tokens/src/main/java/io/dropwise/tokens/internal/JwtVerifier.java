@@ -43,6 +43,14 @@ final class JwtVerifier {
     private final String audience;
     private final Clock clock;
     private final ObjectMapper json;
+    /** HS256: a Mac set up with the secret, cloned for each token (cheaper than looking the algorithm up and keying it each time). */
+    private volatile HmacKey hmac;
+    /** Parsed JOSE headers: an issuer's tokens all share one or two; bounded, read-only once parsed. */
+    private final Map<String, JsonNode> headers = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_HEADERS_KEPT = 32;
+
+    private record HmacKey(byte[] secret, Mac prototype) {
+    }
 
     JwtVerifier(SigningKeys keys, String issuer, String audience, Clock clock, ObjectMapper json) {
         this.keys = keys;
@@ -63,7 +71,7 @@ final class JwtVerifier {
         if (parts.length != 3) {
             throw new TokenRejectedException("not a compact JWS (three dot-separated parts)");
         }
-        JsonNode header = decodeJson(parts[0], "header");
+        JsonNode header = header(parts[0]);
         JsonNode claims = decodeJson(parts[1], "payload");
         byte[] signature = decode(parts[2], "signature");
         String alg = header.path("alg").asText("");
@@ -87,9 +95,7 @@ final class JwtVerifier {
                     if (keys.secret() == null) {
                         return false;
                     }
-                    Mac mac = Mac.getInstance("HmacSHA256");
-                    mac.init(new SecretKeySpec(keys.secret(), "HmacSHA256"));
-                    return MessageDigest.isEqual(mac.doFinal(input), signature);
+                    return MessageDigest.isEqual(hmacFor(keys.secret()).doFinal(input), signature);
                 }
                 case "RS256" -> {
                     return anyVerifies("SHA256withRSA", keys.publicKeysFor(alg, kid), input, signature);
@@ -199,6 +205,36 @@ final class JwtVerifier {
             }
         });
         return new Customer(sub.asText(), tier, cards, attributes);
+    }
+
+    private Mac hmacFor(byte[] secret) throws GeneralSecurityException {
+        HmacKey k = hmac;
+        if (k == null || k.secret() != secret) {
+            Mac prototype = Mac.getInstance("HmacSHA256");
+            prototype.init(new SecretKeySpec(secret, "HmacSHA256"));
+            k = new HmacKey(secret, prototype);
+            hmac = k;
+        }
+        try {
+            return (Mac) k.prototype().clone();
+        } catch (CloneNotSupportedException e) { // a provider whose Mac cannot be cloned: key a new one
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac;
+        }
+    }
+
+    /** The JOSE header, parsed once per distinct header (never changed afterwards: only read). */
+    private JsonNode header(String part) throws TokenRejectedException {
+        JsonNode kept = headers.get(part);
+        if (kept != null) {
+            return kept;
+        }
+        JsonNode parsed = decodeJson(part, "header");
+        if (headers.size() < MAX_HEADERS_KEPT && part.length() <= 512) {
+            headers.putIfAbsent(part, parsed);
+        }
+        return parsed;
     }
 
     private JsonNode decodeJson(String part, String what) throws TokenRejectedException {

@@ -99,6 +99,22 @@ class JwtVerifierTest {
     }
 
     @Test
+    void whatOneTokenLeavesBehindNeverDecidesTheNext() throws Exception {
+        // the verifier keeps parsed headers and a keyed HMAC between tokens: each token is still checked in full
+        JwtVerifier verifier = verifier(SECRET, null, null, null);
+        String crit = hs.signWithHeader(Map.of("alg", "HS256", "crit", List.of("exp")), claims("c-5", "vip"));
+        for (int round = 0; round < 3; round++) {
+            String good = hs.sign(claims("c-" + round, "vip"));
+            assertEquals("c-" + round, verifier.verify(good).id());
+            String[] parts = good.split("\\.");
+            assertRejected(verifier, parts[0] + "." + b64("{\"sub\":\"thief\",\"tier\":\"vip\",\"exp\":" + (NOW.getEpochSecond() + 600) + "}")
+                    + "." + parts[2], "signature");
+            assertRejected(verifier, TestTokens.hs256(SECRET + "-other").sign(claims("c-" + round, "vip")), "signature");
+            assertRejected(verifier, crit, "critical");
+        }
+    }
+
+    @Test
     void anHs256TokenSignedWithThePublicKeyIsRefused() throws Exception {
         // the classic key-confusion attack: the attacker HMACs with the published RSA key
         TestTokens rsa = TestTokens.rs256("k");
