@@ -17,7 +17,7 @@ cleanup() { "${AS[@]}" "$BIN/pg_ctl" stop -m fast -D "$WORK/pg" > /dev/null 2>&1
 trap cleanup EXIT
 "${AS[@]}" "$BIN/initdb" -D "$WORK/pg" -U dropwise --auth=trust > /dev/null
 # the settings a throwaway test server runs with (ThrowawayPostgres): durable commits, defaults otherwise
-"${AS[@]}" "$BIN/pg_ctl" start -w -D "$WORK/pg" -l "$WORK/pg.log" -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200" > /dev/null
+"${AS[@]}" "$BIN/pg_ctl" start -w -D "$WORK/pg" -l "$WORK/pg/server.log" -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200" > /dev/null
 PSQL=("$BIN/psql" -q -h 127.0.0.1 -p $PORT -U dropwise -d postgres -v ON_ERROR_STOP=1)
 cat bundles/io.dropwise.store/src/main/resources/io/dropwise/store/*/V*.sql | "${PSQL[@]}" > /dev/null
 "${PSQL[@]}" -c "INSERT INTO drops VALUES ('d-hot', 'hot row', 'a coffee', 'STOCK', 2000000000, NULL, 0, 0, 0, 0, NULL, 1, '[]', 'DENY', 'x', 'x', 0, 0, NULL)" > /dev/null

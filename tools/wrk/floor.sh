@@ -43,9 +43,11 @@ python3 tools/wrk/tokens.py "$SECRET" warm 100000 "$WORK/warm.txt"
 ENTRIES=$(drop entries draw)
 python3 tools/wrk/tokens.py "$SECRET" entry64 150000 "$WORK/entry64.txt"
 python3 tools/wrk/tokens.py "$SECRET" entry256 150000 "$WORK/entry256.txt"
-# warm-up (the JIT): new claims on a drop of their own, both servers
-wrk -t2 -c64 -d5s -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$WARM/claims" "$WORK/warm.txt" > /dev/null
-wrk -t2 -c64 -d3s -s tools/wrk/post.lua "http://127.0.0.1:$FLOOR_PORT/api/v1/drops/x/claims" > /dev/null
+# warm-up (the JIT: C2 still compiles for tens of seconds into a load): new claims on a drop of their own,
+# sold-out answers, and the floor
+wrk -t2 -c64 -d${SECONDS_PER_RUN}s -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$WARM/claims" "$WORK/warm.txt" > /dev/null
+wrk -t2 -c64 -d${SECONDS_PER_RUN}s -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$ONE/claims" "$WORK/warm.txt" > /dev/null
+wrk -t2 -c64 -d${SECONDS_PER_RUN}s -s tools/wrk/claims.lua "http://127.0.0.1:$FLOOR_PORT" -- "/api/v1/drops/x/claims" "$WORK/warm.txt" > /dev/null
 run() { local what=$1; shift; echo "$what: $(wrk -t2 -d${SECONDS_PER_RUN}s "$@" | grep WRK)"; }
 # the duplicates' customers claim once first; the sold-out drop's one unit goes to the first claim
 wrk -t2 -c16 -d4s -s tools/wrk/claims.lua "http://127.0.0.1:$DW_PORT" -- "/api/v1/drops/$REPEAT/claims" "$WORK/repeat.txt" > /dev/null
