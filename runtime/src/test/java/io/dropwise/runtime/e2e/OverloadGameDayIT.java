@@ -39,9 +39,10 @@ import io.dropwise.testkit.ThrowawayPostgres;
  * </ol>
  * Invariants: every answer is 201 or 429 {@code overloaded} with {@code Retry-After} and a place
  * in line (no 5xx, no connection failed); successful claims per second at twice the load stay
- * at least {@value #MIN_THROUGHPUT_RATIO} of the peak with the load generator and the server on
- * different cores ({@link CpuSplit}; {@value #MIN_THROUGHPUT_RATIO_SHARED} where they cannot be
- * split; the goal is 0.9; the measured ratios are in {@code docs/benchmarks.md}); admitted claims are decided as fast as at the peak
+ * at least {@value #MIN_THROUGHPUT_RATIO} of the peak (H2; PostgreSQL
+ * {@value #MIN_THROUGHPUT_RATIO_POSTGRES}) with the load generator and the server on different
+ * cores ({@link CpuSplit}; {@value #MIN_THROUGHPUT_RATIO_SHARED} where they cannot be split; the
+ * goal is 0.9; the measured ratios are in {@code docs/benchmarks.md}); admitted claims are decided as fast as at the peak
  * (p99 of the time after the wait at most {@value #DECIDE_P99_SLOWER_MS} ms more), and
  * wait at most the bound; the control drop and the listing keep serving; every 201 is stored
  * exactly once, no customer twice, nothing beyond the stock. Prints the measured ratios. Runs on
@@ -58,11 +59,16 @@ class OverloadGameDayIT {
     /** Client threads (each with its own connection, {@link RawHttp}) of the open loop: the claims in flight and waiting (8 + 64), and more for the quick refusals. */
     static final int OPEN_LOOP_THREADS = 112;
     /**
-     * The guard asserted when the load generator and the server run on different cores
-     * ({@link CpuSplit}), looser than the 0.9 goal: measured that way 0.95 on H2 and 0.75-0.81 on
-     * PostgreSQL (the database shares the server's one core). The measured ratio is printed.
+     * The guard asserted on H2 when the load generator and the server run on different cores
+     * ({@link CpuSplit}), looser than the 0.9 goal: measured that way 0.82-1.36. The measured ratio
+     * is printed.
      */
     static final double MIN_THROUGHPUT_RATIO = 0.5;
+    /**
+     * The same on PostgreSQL, whose server shares the one core left with Dropwise (the refusals'
+     * CPU comes out of the database's share): measured 0.58-0.97.
+     */
+    static final double MIN_THROUGHPUT_RATIO_POSTGRES = 0.4;
     /**
      * The guard where the cores cannot be split (one CPU, no {@code taskset}): generator, server
      * and database then share the cores, every refusal costs CPU the claims lack, and the ratio
@@ -86,7 +92,7 @@ class OverloadGameDayIT {
     void onH2() throws Exception {
         try (CpuSplit cpus = CpuSplit.apart();
                 DropwiseServer server = configure(DropwiseServer.builder().name("overload-h2")).start()) {
-            gameDay("H2", server, cpus);
+            gameDay("H2", server, cpus, MIN_THROUGHPUT_RATIO);
         }
     }
 
@@ -98,7 +104,7 @@ class OverloadGameDayIT {
             try (DropwiseServer server = configure(DropwiseServer.builder().name("overload-pg"))
                     .env("DROPWISE_JDBC_URL", url).env("DROPWISE_JDBC_USER", pg.user()).env("DROPWISE_JDBC_PASSWORD", pg.password())
                     .start()) {
-                gameDay("PostgreSQL", server, cpus);
+                gameDay("PostgreSQL", server, cpus, MIN_THROUGHPUT_RATIO_POSTGRES);
             }
         }
     }
@@ -109,12 +115,12 @@ class OverloadGameDayIT {
                 .jvmArg("-Ddropwise.claims.max.wait.ms=" + MAX_WAIT_MS);
     }
 
-    private void gameDay(String store, DropwiseServer server, CpuSplit cpus) throws Exception {
+    private void gameDay(String store, DropwiseServer server, CpuSplit cpus, double splitGuard) throws Exception {
         server.awaitReady(Duration.ofSeconds(30));
         DropsClient api = new DropsClient(server, secret);
         api.awaitApi(Duration.ofSeconds(20));
         String tag = "OverloadGameDayIT[" + store + "]";
-        double guard = cpus.split() ? MIN_THROUGHPUT_RATIO : MIN_THROUGHPUT_RATIO_SHARED;
+        double guard = cpus.split() ? splitGuard : MIN_THROUGHPUT_RATIO_SHARED;
         System.out.printf("%s: %s%n", tag, cpus);
         String drop = api.createDrop(DropsClient.openStockDrop("Twice the capacity", STOCK)).path("id").asText();
         String control = api.createDrop(DropsClient.openStockDrop("Control", STOCK)).path("id").asText();
