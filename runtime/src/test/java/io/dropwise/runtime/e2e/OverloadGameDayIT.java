@@ -65,8 +65,8 @@ class OverloadGameDayIT {
      */
     static final double MIN_THROUGHPUT_RATIO = 0.5;
     /**
-     * The same on PostgreSQL, whose server shares the one core left with Dropwise (the refusals'
-     * CPU comes out of the database's share): measured 0.58-0.97.
+     * The same on PostgreSQL (the database beside the load generator, {@link CpuSplit}): measured
+     * 0.58-1.26.
      */
     static final double MIN_THROUGHPUT_RATIO_POSTGRES = 0.4;
     /**
