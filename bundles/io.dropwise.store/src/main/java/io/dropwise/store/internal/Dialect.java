@@ -34,12 +34,6 @@ enum Dialect {
         void lockForMigration(Statement statement) throws SQLException {
             statement.execute("SELECT pg_advisory_xact_lock(7384501)");
         }
-
-        @Override
-        boolean refreshClaimStatistics(Statement statement) throws SQLException {
-            statement.execute("ANALYZE claims");
-            return true;
-        }
     };
 
     private final String driverClass;
@@ -57,17 +51,6 @@ enum Dialect {
 
     /** Serialises schema migrations between instances starting at once. */
     abstract void lockForMigration(Statement statement) throws SQLException;
-
-    /**
-     * Brings the planner's statistics of the claims table up to date, where the database plans by
-     * them and lets them lag (PostgreSQL's autovacuum analyses at most once a minute, and only once
-     * a tenth of the table changed).
-     *
-     * @return whether it did anything
-     */
-    boolean refreshClaimStatistics(Statement statement) throws SQLException {
-        return false;
-    }
 
     static Optional<Dialect> forUrl(String jdbcUrl) {
         if (jdbcUrl == null) {

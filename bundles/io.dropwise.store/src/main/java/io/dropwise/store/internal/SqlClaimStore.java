@@ -47,29 +47,13 @@ final class SqlClaimStore implements ClaimStore {
     private static final String CLAIM_COLUMNS = "claim_id, drop_id, customer_id, status, idem_key, created_at, unit_no, decided_by, "
             + "held_until";
 
-    /** Claims written by this store before it refreshes the planner's statistics of the claims table (at least). */
-    static final long ANALYZE_AFTER_CLAIMS = 10_000;
-
     private final Transactions tx;
     private final Dialect dialect;
     private final ObjectMapper json = new ObjectMapper();
-    /** Claims this store inserted since it last refreshed the claims table's statistics, and in all. */
-    private final java.util.concurrent.atomic.AtomicLong sinceAnalyze = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong inserted = new java.util.concurrent.atomic.AtomicLong();
-    /** Where statistics are refreshed: off the writer's thread, so that no batch waits for it. */
-    private final java.util.concurrent.Executor statistics;
-    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** A store that refreshes statistics on the thread that wrote (tests, benchmarks). */
     SqlClaimStore(Transactions tx, Dialect dialect) {
-        this(tx, dialect, Runnable::run);
-    }
-
-    /** @param statistics runs the claims table's statistics refresh, one at a time */
-    SqlClaimStore(Transactions tx, Dialect dialect, java.util.concurrent.Executor statistics) {
         this.tx = tx;
         this.dialect = dialect;
-        this.statistics = statistics;
     }
 
     private <T> T write(Callable<T> work) {
@@ -213,54 +197,6 @@ final class SqlClaimStore implements ClaimStore {
         if (attempts.isEmpty()) {
             return List.of();
         }
-        List<ClaimWrite> written = writeBatch(dropId, attempts);
-        long created = written.stream().filter(w -> w.outcome() == ClaimWrite.Outcome.CREATED).count();
-        if (created > 0) {
-            long total = inserted.addAndGet(created);
-            // the batch's lookup of earlier claims is planned by the statistics: when they still describe a table much
-            // smaller than it now is, PostgreSQL reads every claim of the drop instead of probing for the customers
-            // (measured: 7-13 ms for 512 customers and growing, against about 1 ms)
-            if (sinceAnalyze.addAndGet(created) >= Math.max(ANALYZE_AFTER_CLAIMS, total / 5)) {
-                sinceAnalyze.set(0);
-                refreshStatistics();
-            }
-        }
-        return written;
-    }
-
-    /**
-     * Refreshes the claims table's statistics outside any transaction, one refresh at a time; a
-     * failure (or a refresh skipped because one is running) only costs plan quality.
-     */
-    private void refreshStatistics() {
-        if (!refreshing.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            statistics.execute(() -> {
-                try {
-                    run(() -> tx.notSupported(() -> {
-                        try (Statement s = tx.connection().createStatement()) {
-                            return dialect.refreshClaimStatistics(s);
-                        }
-                    }));
-                } catch (StoreUnavailableException e) {
-                    org.slf4j.LoggerFactory.getLogger(SqlClaimStore.class).debug("Claims table statistics not refreshed: {}", e.getMessage());
-                } finally {
-                    refreshing.set(false);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            refreshing.set(false); // the store is stopping
-        }
-    }
-
-    /** @return claims inserted by this store since it started (tests) */
-    long inserted() {
-        return inserted.get();
-    }
-
-    private List<ClaimWrite> writeBatch(String dropId, List<ClaimAttempt> attempts) {
         return write(() -> {
             Connection c = tx.connection();
             String kind;

@@ -67,12 +67,6 @@ public final class TxClaimStore implements ClaimStore {
     private final Dialect dialect;
     private JDBCConnectionProvider provider;
     private volatile SqlClaimStore store;
-    /** Refreshes the claims table's statistics for the planner (PostgreSQL), off the claim writer's thread; stopped with the component. */
-    private final java.util.concurrent.ExecutorService statistics = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "dropwise-store-statistics");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** Present only while fault injection is enabled: a game day may make the store slow or failing. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -144,7 +138,7 @@ public final class TxClaimStore implements ClaimStore {
                     };
                     int version = Migrations.migrate(tx, dialect);
                     provider = p;
-                    store = new SqlClaimStore(tx, dialect, statistics);
+                    store = new SqlClaimStore(tx, dialect);
                     LOG.info("Store ready: {}, schema version {}", dialect, version);
                 } catch (RuntimeException e) {
                     if (p != null) {
@@ -164,12 +158,6 @@ public final class TxClaimStore implements ClaimStore {
 
     @Deactivate
     synchronized void deactivate() {
-        statistics.shutdownNow();
-        try {
-            statistics.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         if (provider != null) {
             providers.releaseProvider(provider);
             provider = null;

@@ -74,33 +74,6 @@ class SqlClaimStoreTest {
     }
 
     @Test
-    void theClaimsTableStatisticsAreRefreshedAsItGrowsOffTheWritersThread() {
-        List<Runnable> refreshes = new java.util.ArrayList<>();
-        SqlClaimStore counting = new SqlClaimStore(tx, Dialect.H2, refreshes::add);
-        store = counting;
-        drop("big", DropKind.STOCK, 100_000, 1);
-        int customer = 0;
-        while (counting.inserted() < SqlClaimStore.ANALYZE_AFTER_CLAIMS - 512) {
-            List<ClaimAttempt> batch = new java.util.ArrayList<>();
-            for (int i = 0; i < 512; i++) {
-                batch.add(attempt("c" + customer++, "k"));
-            }
-            counting.commit("big", batch);
-        }
-        assertEquals(0, refreshes.size(), "not before " + SqlClaimStore.ANALYZE_AFTER_CLAIMS + " claims");
-        List<ClaimAttempt> batch = new java.util.ArrayList<>();
-        for (int i = 0; i < 1024; i++) {
-            batch.add(attempt("c" + customer++, "k"));
-        }
-        counting.commit("big", batch);
-        assertEquals(1, refreshes.size(), "handed to the statistics executor, not run by the writer");
-        counting.commit("big", List.of(attempt("c" + customer++, "k"), attempt("c" + customer++, "k")));
-        assertEquals(1, refreshes.size(), "counted again from zero");
-        refreshes.get(0).run(); // H2 plans without such statistics: nothing to do, and nothing fails
-        assertEquals(customer, counting.inserted(), "every claim counted once");
-    }
-
-    @Test
     void aDropRoundTripsWithDefaultsFilledIn() {
         Drop drop = drop("d1", DropKind.STOCK, 10, 1);
         Drop read = store.drop("d1").orElseThrow();
