@@ -116,8 +116,8 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
     private final Map<String, Outcomes> outcomes = new ConcurrentHashMap<>();
     private final Instant startedAt;
     private final Duration holdFor;
-    /** Decides held claims once their rules answer again, and releases them at their deadline. */
-    private final java.util.concurrent.ScheduledExecutorService holds;
+    /** Runs the held-claims round every second (decide them once their rules answer, release them at their deadline) and reads sold-out drops' claims; stopped on deactivate. */
+    private final java.util.concurrent.ScheduledExecutorService background;
     /** The customer of each claim this engine held: the rules need them to decide it later. */
     private final Map<String, HeldBy> heldCustomers = new ConcurrentHashMap<>();
     private final io.dropwise.api.metrics.LatencyHistogram claimLatency = new io.dropwise.api.metrics.LatencyHistogram();
@@ -152,12 +152,12 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
         this.startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         this.batcher = new ClaimBatcher(store, MAX_BATCH, MAX_QUEUED);
         this.batcher.start();
-        this.holds = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dropwise-held-claims");
+        this.background = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dropwise-claims-background");
             t.setDaemon(true);
             return t;
         });
-        this.holds.scheduleWithFixedDelay(this::settleHeldClaims, 1, 1, TimeUnit.SECONDS);
+        this.background.scheduleWithFixedDelay(this::settleHeldClaims, 1, 1, TimeUnit.SECONDS);
         LOG.info("Claims engine started");
     }
 
@@ -197,8 +197,8 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        holds.shutdownNow();
-        holds.awaitTermination(5, TimeUnit.SECONDS);
+        background.shutdownNow();
+        background.awaitTermination(5, TimeUnit.SECONDS);
         batcher.stop(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         isolation.close();
         LOG.info("Claims engine stopped");
@@ -522,13 +522,8 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
 
     /** A retry of a claim that was accepted gets its first answer, even once the drop is sold out or closed. */
     private ClaimResult replayOr(Drop drop, Customer customer, String key, ClaimResult.Refused refusal) {
-        switch (known.know(drop.id(), customer.id(), key)) {
-            case ACCEPTED:
-                return new ClaimResult.Accepted(known.find(drop.id(), customer.id(), key), true);
-            case NONE:
-                return refusal; // a complete sold-out drop: no claim with this key, no store read
-            default:
-                break;
+        if (known.surelyNone(drop.id(), customer.id(), key)) {
+            return refusal; // a complete sold-out drop: no claim with this key, no store read (kept claims were answered first)
         }
         try {
             Optional<Claim> earlier = store.claimByKey(drop.id(), customer.id(), key);
@@ -555,7 +550,7 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
             return;
         }
         try {
-            holds.execute(() -> {
+            background.execute(() -> {
                 try {
                     if (!known.complete(dropId, store.claimsOfDrop(dropId))) {
                         LOG.debug("Drop {} sold out: its claims are too many to keep in memory; sold-out answers read the store", dropId);

@@ -29,16 +29,6 @@ final class KnownClaims {
     /** About 300 bytes each: 100,000 claims are some 30 MB. */
     static final int DEFAULT_MAX = 100_000;
 
-    /** What is known of a customer's claim with a key. */
-    enum Knowledge {
-        /** Kept: the claim was accepted ({@link #find} gives it). */
-        ACCEPTED,
-        /** The drop is complete and the customer has no claim with this key. */
-        NONE,
-        /** Ask the store. */
-        UNKNOWN
-    }
-
     /** Marks a customer and key whose claim exists but is not final (held, released): ask the store. */
     private static final Claim NOT_FINAL = new Claim("", "", "", ClaimStatus.HELD, "", java.time.Instant.EPOCH, "");
 
@@ -69,17 +59,13 @@ final class KnownClaims {
         return c == null || c == NOT_FINAL ? null : c;
     }
 
-    /** @return what is known of the customer's claim with the key */
-    Knowledge know(String dropId, String customerId, String idempotencyKey) {
+    /**
+     * @return whether the customer surely has no claim with the key: the drop is complete and
+     *         none is kept (false means only "ask the store", unless {@link #find} has it)
+     */
+    boolean surelyNone(String dropId, String customerId, String idempotencyKey) {
         PerDrop d = drops.get(dropId);
-        if (d == null) {
-            return Knowledge.UNKNOWN;
-        }
-        Claim c = d.byCustomerAndKey.get(key(customerId, idempotencyKey));
-        if (c == null) {
-            return d.complete ? Knowledge.NONE : Knowledge.UNKNOWN;
-        }
-        return c == NOT_FINAL ? Knowledge.UNKNOWN : Knowledge.ACCEPTED;
+        return d != null && d.complete && !d.byCustomerAndKey.containsKey(key(customerId, idempotencyKey));
     }
 
     /** Keeps a claim read from or written to the store, if it is final and there is room. */
@@ -121,7 +107,7 @@ final class KnownClaims {
         return d != null && d.complete;
     }
 
-    /** Forgets a drop's claims (drawn, or units back in stock). */
+    /** Forgets a drop's claims (once it is drawn: its entries are never kept, nor asked for again). */
     void forget(String dropId) {
         PerDrop d = drops.remove(dropId);
         if (d != null) {

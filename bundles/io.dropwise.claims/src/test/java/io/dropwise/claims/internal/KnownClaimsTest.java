@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import io.dropwise.api.drops.Claim;
 import io.dropwise.api.drops.ClaimStatus;
-import io.dropwise.claims.internal.KnownClaims.Knowledge;
 
 class KnownClaimsTest {
 
@@ -28,12 +27,13 @@ class KnownClaimsTest {
         known.remember(claim("d", "h", "k", ClaimStatus.HELD));
         known.remember(claim("d", "e", "k", ClaimStatus.ENTERED));
         assertEquals(a, known.find("d", "a", "k"));
-        assertEquals(Knowledge.ACCEPTED, known.know("d", "a", "k"));
+        assertFalse(known.surelyNone("d", "a", "k"));
         assertNull(known.find("d", "a", "other"), "the key matters");
         assertNull(known.find("other", "a", "k"), "and the drop");
-        assertEquals(Knowledge.UNKNOWN, known.know("d", "h", "k"), "held may still be released");
-        assertEquals(Knowledge.UNKNOWN, known.know("d", "e", "k"), "an entry may still win or lose");
-        assertEquals(Knowledge.UNKNOWN, known.know("d", "nobody", "k"), "not complete: the store may know more");
+        assertNull(known.find("d", "h", "k"), "held may still be released");
+        assertFalse(known.surelyNone("d", "h", "k"));
+        assertNull(known.find("d", "e", "k"), "an entry may still win or lose");
+        assertFalse(known.surelyNone("d", "nobody", "k"), "not complete: the store may know more");
         assertEquals(1, known.size());
     }
 
@@ -44,17 +44,18 @@ class KnownClaimsTest {
         known.remember(a);
         assertTrue(known.complete("d", List.of(a, claim("d", "b", "k", ClaimStatus.CLAIMED), claim("d", "r", "k", ClaimStatus.RELEASED))));
         assertTrue(known.isComplete("d"));
-        assertEquals(Knowledge.ACCEPTED, known.know("d", "b", "k"));
-        assertEquals(Knowledge.NONE, known.know("d", "nobody", "k"));
-        assertEquals(Knowledge.NONE, known.know("d", "a", "another key"));
-        assertEquals(Knowledge.UNKNOWN, known.know("d", "r", "k"), "a released claim answers hold-released: the store says so");
+        assertFalse(known.surelyNone("d", "b", "k"));
+        assertEquals("c-b-k", known.find("d", "b", "k").claimId());
+        assertTrue(known.surelyNone("d", "nobody", "k"));
+        assertTrue(known.surelyNone("d", "a", "another key"));
+        assertFalse(known.surelyNone("d", "r", "k"), "a released claim answers hold-released: the store says so");
         assertNull(known.find("d", "r", "k"));
         assertEquals(3, known.size(), "a claim known before is counted once");
-        assertEquals(Knowledge.UNKNOWN, known.know("other", "a", "k"));
+        assertFalse(known.surelyNone("other", "a", "k"));
         known.forget("d");
         assertEquals(0, known.size());
         assertFalse(known.isComplete("d"));
-        assertEquals(Knowledge.UNKNOWN, known.know("d", "nobody", "k"));
+        assertFalse(known.surelyNone("d", "nobody", "k"));
     }
 
     @Test
@@ -67,7 +68,7 @@ class KnownClaimsTest {
         assertNull(known.find("d", "c4", "k"), "past the bound, claims are not kept (the store answers)");
         assertFalse(known.complete("e", List.of(claim("e", "x", "k", ClaimStatus.CLAIMED))), "a drop that does not fit is not made complete");
         assertFalse(known.isComplete("e"));
-        assertEquals(Knowledge.UNKNOWN, known.know("e", "y", "k"));
+        assertFalse(known.surelyNone("e", "y", "k"));
         assertTrue(known.complete("d", List.of(claim("d", "c0", "k", ClaimStatus.CLAIMED), claim("d", "c1", "k", ClaimStatus.CLAIMED),
                 claim("d", "c2", "k", ClaimStatus.CLAIMED))), "the claims already kept fit again");
     }
