@@ -318,7 +318,41 @@ public final class DropwiseServer implements AutoCloseable {
 
     /** @return the server's own log file, {@code <data>/logs/dropwise.log} (empty when it does not exist) */
     public String serverLog() {
-        return read(serverLogFile());
+        // the log rolls over at midnight (logback-default.xml): a test that runs across it reads the rolled
+        // part too, compressed (dropwise.<date>.<n>.log.gz) or still being compressed (*.tmp), oldest first
+        StringBuilder all = new StringBuilder();
+        try (var rolled = Files.list(serverLogFile().getParent())) {
+            for (Path p : rolled.filter(f -> !f.equals(serverLogFile()) && f.getFileName().toString().startsWith("dropwise."))
+                    .sorted(java.util.Comparator.comparing(DropwiseServer::lastModified)).toList()) {
+                all.append(p.toString().endsWith(".gz") ? gunzip(p) : read(p));
+            }
+        } catch (NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all.append(read(serverLogFile())).toString();
+    }
+
+    private static java.nio.file.attribute.FileTime lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
+    }
+
+    /** @return what a gzip file holds, as far as it is written (logback may still be compressing it) */
+    private static String gunzip(Path file) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            in.transferTo(out);
+        } catch (java.io.EOFException | NoSuchFileException e) {
+            // partly written, or gone: what was read is all there is
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     Path serverLogFile() {
