@@ -19,7 +19,10 @@ trap cleanup EXIT
 # the settings a throwaway test server runs with (ThrowawayPostgres): durable commits, defaults otherwise
 "${AS[@]}" "$BIN/pg_ctl" start -w -D "$WORK/pg" -l "$WORK/pg/server.log" -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200" > /dev/null
 PSQL=("$BIN/psql" -q -h 127.0.0.1 -p $PORT -U dropwise -d postgres -v ON_ERROR_STOP=1)
-cat bundles/io.dropwise.store/src/main/resources/io/dropwise/store/*/V*.sql | "${PSQL[@]}" > /dev/null
+# the store's migrations in order, each in its PostgreSQL version where it has one (V4__x.postgresql.sql)
+for f in $(ls bundles/io.dropwise.store/src/main/resources/io/dropwise/store/internal/V*.sql | grep -v '\.postgresql\.sql$' | sort -V); do
+  own=${f%.sql}.postgresql.sql; [ -f "$own" ] && f=$own; "${PSQL[@]}" -f "$f" > /dev/null
+done
 "${PSQL[@]}" -c "INSERT INTO drops VALUES ('d-hot', 'hot row', 'a coffee', 'STOCK', 2000000000, NULL, 0, 0, 0, 0, NULL, 1, '[]', 'DENY', 'x', 'x', 0, 0, NULL)" > /dev/null
 echo "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}'), synchronous_commit $("${PSQL[@]}" -Atc 'SHOW synchronous_commit')"
 for c in 1 16 64; do

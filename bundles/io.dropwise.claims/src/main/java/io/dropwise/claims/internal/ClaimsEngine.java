@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +92,7 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
     private final Set<String> soldOut = ConcurrentHashMap.newKeySet();
     /** Accepted claims, so that retries and sold-out answers need no store read. */
     private final KnownClaims known = new KnownClaims(KnownClaims.DEFAULT_MAX);
+    private final ClaimIds claimIds;
     /** Sold-out drops whose claims are being read to make them complete in {@link #known}. */
     private final Set<String> completing = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
@@ -147,6 +147,7 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
         this.store = store;
         this.holdFor = holdFor;
         this.clock = clock;
+        this.claimIds = new ClaimIds(clock::millis);
         this.isolation = new RuleIsolation(isolationSettings, clock);
         this.evaluator = new RuleEvaluator(rules, isolation, () -> faults);
         this.startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -477,7 +478,7 @@ public final class ClaimsEngine implements Drops, InFlight, MetricsSource {
             learnSoldOut(drop);
             return replayOr(drop, customer, idempotencyKey, soldOutRefusal());
         }
-        ClaimAttempt attempt = new ClaimAttempt(UUID.randomUUID().toString(), customer.id(), customer.tier(), idempotencyKey, now,
+        ClaimAttempt attempt = new ClaimAttempt(claimIds.next(), customer.id(), customer.tier(), idempotencyKey, now,
                 verdict.decidedBy(), verdict.held() ? now.plus(holdFor) : null);
         if (verdict.held() && heldCustomers.size() < MAX_HELD_REMEMBERED) {
             heldCustomers.put(attempt.claimId(), new HeldBy(customer, clock.millis()));

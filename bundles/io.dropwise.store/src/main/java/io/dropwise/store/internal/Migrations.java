@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
 
     /** Every migration, in order. */
-    static final List<String> SCRIPTS = List.of("V1__drops_and_claims.sql", "V2__claim_decided_by.sql", "V3__held_claims.sql");
+    static final List<String> SCRIPTS = List.of("V1__drops_and_claims.sql", "V2__claim_decided_by.sql", "V3__held_claims.sql",
+            "V4__leaner_claim_indexes.sql");
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
@@ -31,6 +32,11 @@ final class Migrations {
 
     /** @return the schema version after migrating */
     static int migrate(Transactions tx, Dialect dialect) {
+        return migrate(tx, dialect, SCRIPTS.size());
+    }
+
+    /** Migrates up to a version (tests: a database as an older release left it). @return the version after */
+    static int migrate(Transactions tx, Dialect dialect, int upTo) {
         tx.required(() -> {
             try (Statement s = tx.connection().createStatement()) {
                 // under the lock: two PostgreSQL sessions creating the same table at once fail
@@ -41,7 +47,7 @@ final class Migrations {
             return null;
         });
         int version = 0;
-        for (int i = 0; i < SCRIPTS.size(); i++) {
+        for (int i = 0; i < upTo; i++) {
             int target = i + 1;
             String script = SCRIPTS.get(i);
             boolean applied = tx.required(() -> {
@@ -53,7 +59,7 @@ final class Migrations {
                     return false;
                 }
                 try (Statement s = c.createStatement()) {
-                    for (String sql : statements(script)) {
+                    for (String sql : statements(script, dialect)) {
                         s.execute(sql);
                     }
                 }
@@ -77,6 +83,15 @@ final class Migrations {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT MAX(version) FROM dropwise_schema")) {
             return r.next() ? r.getInt(1) : 0;
         }
+    }
+
+    /**
+     * The statements of a migration for a database: its own version of the script if it has one
+     * ({@code V4__x.postgresql.sql} beside {@code V4__x.sql}), else the portable one.
+     */
+    static List<String> statements(String script, Dialect dialect) {
+        String own = script.replace(".sql", "." + dialect.name().toLowerCase(java.util.Locale.ROOT) + ".sql");
+        return statements(Migrations.class.getResource(own) != null ? own : script);
     }
 
     static List<String> statements(String script) {
