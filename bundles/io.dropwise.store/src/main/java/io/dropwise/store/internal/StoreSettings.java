@@ -57,7 +57,7 @@ public final class StoreSettings implements HealthCheck {
         if (url == null || url.isBlank()) {
             String data = context.getProperty(ServerProperties.DATA_DIR);
             Path dir = data != null ? Path.of(data) : context.getDataFile("").toPath();
-            url = "jdbc:h2:file:" + dir.resolve("db").resolve("dropwise").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+            url = "jdbc:h2:file:" + dir.resolve("db").resolve("dropwise").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=32";
             user = user == null ? "dropwise" : user;
             password = password == null ? "" : password;
         }
