@@ -122,7 +122,19 @@ class MigrationsTest {
                 assertTrue(index.contains("/* public.claims_customer_unit: customer_id in(?2, ?3) and drop_id = ?1 */ /* scancount: 3 */"),
                         "two customers' claims read, not the drop's 2,000: " + plan);
             }
+            // a drop with claims cannot be deleted (PostgreSQL: a trigger in place of the foreign key), and no claim is
+            // written for a drop that does not exist
+            refused(tx, "DELETE FROM drops WHERE id = 'd'", dialect == Dialect.H2 ? "constraint" : "has claims");
+            assertThrows(RuntimeException.class, () -> store.commit("no-such-drop", List.of(attempt("erin", "k"))));
+            assertEquals(0, store.claimsOf("erin").size());
             if (dialect == Dialect.POSTGRESQL) {
+                store.insertDrop(new Drop("empty", spec, "ab".repeat(32), NOW, null), "cd".repeat(32));
+                tx.required(() -> { // a drop without claims can still go (the trigger lets it)
+                    try (PreparedStatement p = tx.connection().prepareStatement("DELETE FROM drops WHERE id = 'empty'")) {
+                        assertEquals(1, p.executeUpdate());
+                    }
+                    return null;
+                });
                 String held = tx.notSupported(() -> {
                     try (PreparedStatement p = tx.connection().prepareStatement("SELECT indexdef FROM pg_indexes WHERE indexname = 'claims_held'");
                             ResultSet r = p.executeQuery()) {
