@@ -96,8 +96,7 @@ class FuzzIT {
             Map<String, Set<String>> claimsBefore = claims(api, List.of(stock, draw));
             int dropsBefore = api.body(api.adminGet("/admin/v1/drops")).path("drops").size();
 
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            HttpClient client = newClient();
             Generator generator = new Generator(seed, api, List.of(stock, draw));
             List<Exchange> exchanges = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger transportErrors = new AtomicInteger();
@@ -120,8 +119,7 @@ class FuzzIT {
                             // (HTTP allows it); the client had already reused it: one retry on a fresh connection, from a
                             // client of its own (the shared client's pool may hold other connections closed the same way:
                             // a retry through it failed once in CI with the same "received no bytes")
-                            response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                                    .followRedirects(HttpClient.Redirect.NEVER).build().send(b.build(), HttpResponse.BodyHandlers.ofString());
+                            response = newClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
                         }
                         exchanges.add(new Exchange(r.method(), r.path(), r.auth(), r.headers().getOrDefault("Content-Type", "-"),
                                 r.body() == null ? 0 : r.body().length, response.statusCode(),
@@ -195,6 +193,12 @@ class FuzzIT {
             assertTrue(problems.isEmpty(), problems.size() + " problem(s), seed " + seed + ":\n" + String.join("\n", problems));
             System.out.println("FuzzIT: OK: no 5xx, every error a problem+json, no stack trace, the data as the answers say");
         }
+    }
+
+    /** HTTP/1.1, no redirects followed: what the fuzz sends is what the server sees. */
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     private static void report(List<String> problems, List<Exchange> bad, String what) {
